@@ -1,0 +1,57 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "terrace",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "terrace", targets: ["terrace"]),
+        .library(name: "LocalCloud", targets: ["LocalCloud"]),
+        .library(name: "TerraceJSON", targets: ["TerraceJSON"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        .target(name: "TerraceJSON", dependencies: ["CJansson"]),
+        .target(name: "TerraceSQLite", dependencies: ["CSQLite"]),
+        .target(name: "TerraceCrypto", dependencies: ["COpenSSL", "CZlib"]),
+        .target(name: "TerraceHTTP", dependencies: ["CCurl", "TerraceJSON"]),
+        .target(
+            name: "LocalCloud",
+            dependencies: [
+                "TerraceJSON", "TerraceSQLite", "TerraceCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .target(
+            name: "TerraceCLI",
+            dependencies: [
+                "LocalCloud", "TerraceJSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "terrace", dependencies: ["TerraceCLI"]),
+        .testTarget(
+            name: "TerraceTests",
+            dependencies: ["LocalCloud", "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "TerraceHTTP", "TerraceCLI"]
+        ),
+    ]
+)

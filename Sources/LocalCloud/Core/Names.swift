@@ -1,0 +1,107 @@
+/// GCP's naming rules (../shared/GCP-ERRORS.md), checked before anything is stored.
+public enum Names {
+    private static func isLowerAlnum(_ c: Character) -> Bool {
+        ("a"..."z").contains(c) || ("0"..."9").contains(c)
+    }
+
+    /// Cloud Storage bucket names.
+    public static func checkBucket(_ name: String) throws {
+        func bad(_ why: String) -> GCPError { GCPError.invalid("Invalid bucket name: '\(name)': \(why)") }
+        let limit = name.contains(".") ? 222 : 63
+        guard (3...limit).contains(name.count) else { throw bad("a bucket name must be 3 to \(limit) characters long.") }
+        guard name.allSatisfy({ isLowerAlnum($0) || $0 == "-" || $0 == "_" || $0 == "." }) else {
+            throw bad("only lowercase letters, digits, '-', '_' and '.' are allowed.")
+        }
+        guard let first = name.first, let last = name.last, isLowerAlnum(first), isLowerAlnum(last) else {
+            throw bad("a bucket name must start and end with a letter or digit.")
+        }
+        if name.split(separator: ".", omittingEmptySubsequences: false).contains(where: { $0.count > 63 || $0.isEmpty }) {
+            throw bad("each dot-separated part must be 1 to 63 characters long.")
+        }
+        let parts = name.split(separator: ".")
+        if parts.count == 4, parts.allSatisfy({ Int($0).map { (0...255).contains($0) } ?? false }) {
+            throw bad("a bucket name cannot be an IP address.")
+        }
+        if name.hasPrefix("goog") { throw bad("a bucket name cannot begin with 'goog'.") }
+        if name.contains("google") || name.contains("g00gle") { throw bad("a bucket name cannot contain 'google'.") }
+    }
+
+    /// Cloud Storage object names.
+    public static func checkObject(_ name: String) throws {
+        guard !name.isEmpty, name.utf8.count <= 1024 else {
+            throw GCPError.invalid("Object name must be 1 to 1024 bytes of UTF-8; got \(name.utf8.count) bytes.")
+        }
+        guard name != ".", name != ".." else { throw GCPError.invalid("Object name cannot be '.' or '..'.") }
+        guard !name.contains("\r"), !name.contains("\n") else {
+            throw GCPError.invalid("Object name cannot contain carriage return or line feed characters.")
+        }
+    }
+
+    /// BigQuery dataset ids.
+    public static func checkDatasetID(_ id: String) throws {
+        guard !id.isEmpty, id.utf8.count <= 1024,
+              id.unicodeScalars.allSatisfy({ ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "_" })
+        else {
+            throw GCPError.invalid("Invalid dataset ID \"\(id)\". Dataset IDs must be alphanumeric (plus underscores) and must be at most 1024 characters long.")
+        }
+    }
+
+    /// BigQuery table ids.
+    public static func checkTableID(_ id: String) throws {
+        let ok = !id.isEmpty && id.utf8.count <= 1024 && id.unicodeScalars.allSatisfy { scalar in
+            let p = scalar.properties
+            switch p.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+                 .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber,
+                 .connectorPunctuation, .dashPunctuation, .spaceSeparator:
+                return true
+            default:
+                return false
+            }
+        }
+        guard ok else {
+            throw GCPError.invalid("Invalid table ID \"\(id)\". Table IDs must be alphanumeric (plus underscores, dashes and spaces) and must be at most 1024 bytes long.")
+        }
+    }
+
+    /// Pub/Sub topic and subscription ids; `kind` is "topic" or "subscription".
+    public static func checkPubSubID(_ id: String, kind: String) throws {
+        let allowed = id.unicodeScalars.allSatisfy { c in
+            c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || "-_.~+%".unicodeScalars.contains(c))
+        }
+        let startsWithLetter = id.unicodeScalars.first.map { $0.isASCII && $0.properties.isAlphabetic } ?? false
+        guard (3...255).contains(id.count), allowed, startsWithLetter, !id.hasPrefix("goog") else {
+            throw GCPError.invalid(
+                "Invalid \(kind) name \"\(id)\": it must be 3 to 255 characters, start with a letter, contain only letters, digits and -_.~+%, and not start with 'goog'.")
+        }
+    }
+
+    /// Service-account ids (the part of the email before '@').
+    public static func checkServiceAccountID(_ id: String) throws {
+        let chars = Array(id)
+        let ok = (6...30).contains(chars.count) && ("a"..."z").contains(chars[0])
+            && chars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+            && chars.last != "-"
+        guard ok else {
+            throw GCPError.invalid(
+                "Invalid service account id \"\(id)\": it must be 6 to 30 characters matching [a-z]([-a-z0-9]*[a-z0-9]).")
+        }
+    }
+
+    /// Label maps: keys 1–63, values 0–63 characters of lowercase letters, digits, '_' and '-';
+    /// keys start with a letter; at most 64 labels.
+    public static func checkLabels(_ labels: [String: String]) throws {
+        guard labels.count <= 64 else { throw GCPError.invalid("Too many labels: \(labels.count); at most 64 are allowed.") }
+        func valid(_ s: String) -> Bool {
+            s.allSatisfy { $0.isLowercase || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
+        }
+        for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
+            guard (1...63).contains(key.count), valid(key), key.first?.isLowercase == true else {
+                throw GCPError.invalid("Invalid label key \"\(key)\": keys are 1 to 63 lowercase letters, digits, '_' or '-', starting with a letter.")
+            }
+            guard value.count <= 63, valid(value) else {
+                throw GCPError.invalid("Invalid label value \"\(value)\" for key \"\(key)\": values are 0 to 63 lowercase letters, digits, '_' or '-'.")
+            }
+        }
+    }
+}

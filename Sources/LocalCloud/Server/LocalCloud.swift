@@ -1,0 +1,160 @@
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+import TerraceJSON
+
+/// The local cloud: one HTTP server on one base URL that speaks the Cloud Storage, BigQuery,
+/// Pub/Sub, IAM, Resource Manager, Service Usage and IAM Credentials REST APIs, plus an OAuth2
+/// token endpoint, storing everything under one data directory.
+///
+/// `terrace local serve` runs one in the foreground; tests and `embedded` environments start one
+/// in-process on an ephemeral port with ``start(_:)``.
+public final class LocalCloud: Sendable {
+    public struct Configuration: Sendable {
+        public var host: String = "127.0.0.1"
+        /// 0 picks a free port.
+        public var port: Int = 0
+        public var dataDirectory: String
+        public var clock: any CloudClock = SystemClock()
+        public var faults = FaultPlan()
+        /// Every API answers 401 without a valid bearer token issued by the token endpoint.
+        public var requireAuth = false
+        /// Credential files trusted by the token endpoint.
+        public var keysDirectory: String?
+        /// Stop on SIGINT and SIGTERM (for `terrace local serve`).
+        public var handleSignals = false
+
+        public init(dataDirectory: String) { self.dataDirectory = dataDirectory }
+    }
+
+    /// The service types that make up the cloud, in routing order.
+    static let services: [any CloudService.Type] = [
+        StorageService.self, BigQueryService.self, PubSubService.self, IAMService.self, OAuthService.self,
+    ]
+
+    public let configuration: Configuration
+    public let context: CloudContext
+    /// The port actually bound.
+    public let port: Int
+    /// The base URL every API is served under, e.g. "http://127.0.0.1:9023".
+    public var baseURL: String { "http://\(configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host):\(port)" }
+    /// What the server serves, one line per API.
+    public let apiSummary: [(api: String, paths: Int)]
+
+    private let group: ServiceGroup
+    private let runTask: Task<Void, any Error>
+    private let lock: DataDirectoryLock
+
+    private init(configuration: Configuration, context: CloudContext, port: Int, apiSummary: [(String, Int)],
+                 group: ServiceGroup, runTask: Task<Void, any Error>, lock: DataDirectoryLock) {
+        self.configuration = configuration
+        self.context = context
+        self.port = port
+        self.apiSummary = apiSummary
+        self.group = group
+        self.runTask = runTask
+        self.lock = lock
+    }
+
+    /// Opens the data directory (locking it), and starts serving; returns once the port is bound.
+    public static func start(_ configuration: Configuration) async throws -> LocalCloud {
+        let lock = try DataDirectoryLock(directory: configuration.dataDirectory)
+        do {
+            return try await start(configuration, lock: lock)
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
+
+    private static func start(_ configuration: Configuration, lock: DataDirectoryLock) async throws -> LocalCloud {
+        let directory = configuration.dataDirectory
+        let blobs = try BlobStore(dataDirectory: directory)
+        let store = try Store(path: directory + "/cloud.sqlite", schemas: [TokenRegistry.schema] + services.map { $0.schema })
+        let credentials = try configuration.keysDirectory.map { try CredentialSet.load(directory: $0) } ?? CredentialSet()
+        let context = CloudContext(dataDirectory: directory, store: store, blobs: blobs, clock: configuration.clock,
+                                   consistencyDelaySeconds: configuration.faults.consistencySeconds, credentials: credentials)
+        let apis = services.flatMap { $0.init(context: context).apis }
+        let dispatcher = Dispatcher(table: RouteTable(apis), context: context,
+                                    faults: FaultInjector(plan: configuration.faults), requireAuth: configuration.requireAuth)
+
+        var logger = Logger(label: "terrace.local")
+        logger.logLevel = .critical
+        let bound = PortSignal()
+        let app = Application(
+            responder: dispatcher,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil, reuseAddress: true),
+            onServerRunning: { channel in bound.resolve(.success(channel.localAddress?.port ?? 0)) },
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: configuration.handleSignals ? [.sigterm, .sigint] : [],
+                                 logger: logger))
+        let runTask = Task {
+            do {
+                try await group.run()
+                bound.resolve(.failure(LocalCloudError("the local cloud stopped before it started listening")))
+            } catch {
+                bound.resolve(.failure(error))
+                throw error
+            }
+        }
+        let port: Int
+        do {
+            port = try await bound.value()
+        } catch {
+            throw LocalCloudError(
+                "cannot listen on \(configuration.host):\(configuration.port): \(error); is another server using that port?")
+        }
+        var summary: [(String, Int)] = []
+        for api in apis {
+            if let index = summary.firstIndex(where: { $0.0 == api.name }) {
+                summary[index].1 += api.routes.count
+            } else {
+                summary.append((api.name, api.routes.count))
+            }
+        }
+        return LocalCloud(configuration: configuration, context: context, port: port, apiSummary: summary,
+                          group: group, runTask: runTask, lock: lock)
+    }
+
+    /// Stops serving and releases the data directory.
+    public func shutdown() async {
+        await group.triggerGracefulShutdown()
+        _ = await runTask.result
+        lock.release()
+    }
+
+    /// Waits until the server stops (on a signal, when started with `handleSignals`).
+    public func wait() async throws {
+        defer { lock.release() }
+        try await runTask.value
+    }
+}
+
+/// A one-shot value the server's start-up resolves: the bound port or the reason it failed.
+final class PortSignal: Sendable {
+    private let state = Mutex<(result: Result<Int, any Error>?, waiter: CheckedContinuation<Int, any Error>?)>((nil, nil))
+
+    func resolve(_ result: Result<Int, any Error>) {
+        let waiter: CheckedContinuation<Int, any Error>? = state.withLock { state in
+            guard state.result == nil else { return nil }
+            state.result = result
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(with: result)
+    }
+
+    func value() async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready: Result<Int, any Error>? = state.withLock { state in
+                if let result = state.result { return result }
+                state.waiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
+}
