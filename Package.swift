@@ -48,7 +48,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "terrace", dependencies: ["TerraceCLI"]),
+        .executableTarget(
+            name: "terrace",
+            dependencies: ["TerraceCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(
             name: "TerraceTests",
             dependencies: ["LocalCloud", "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "TerraceHTTP", "TerraceCLI"]

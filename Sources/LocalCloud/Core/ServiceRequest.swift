@@ -14,9 +14,12 @@ public struct ServiceRequest: Sendable {
     public let body: RequestBody
     /// The principal the bearer token names, when auth is on ("user:…" or "serviceAccount:…").
     public let principal: String?
+    /// The host and port the client addressed (HTTP/1.1 `Host`), e.g. "127.0.0.1:9023".
+    public let authority: String?
 
     public init(method: HTTPRequest.Method, path: String, params: [String: String], query: Query,
-                headers: HTTPFields, body: RequestBody, principal: String? = nil) {
+                headers: HTTPFields, body: RequestBody, principal: String? = nil, authority: String? = nil) {
+        self.authority = authority
         self.method = method
         self.path = path
         self.params = params

@@ -65,7 +65,8 @@ struct Dispatcher: HTTPResponder {
             }
             let serviceRequest = ServiceRequest(
                 method: request.method, path: path, params: params, query: Query(raw: request.uri.query),
-                headers: request.headers, body: request.body, principal: principal)
+                headers: request.headers, body: request.body, principal: principal,
+                authority: request.head.authority)
             do {
                 return try await route.handler(serviceRequest)
             } catch let error as GCPError {

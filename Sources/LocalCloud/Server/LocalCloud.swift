@@ -158,3 +158,22 @@ final class PortSignal: Sendable {
         }
     }
 }
+
+extension LocalCloud {
+    /// The data directory of an environment whose `endpoint` is `embedded`:
+    /// `<project>/.terrace/local/<environment>`.
+    public static func embeddedDataDirectory(projectDirectory: String, environment: String) -> String {
+        let base = projectDirectory.hasSuffix("/") ? String(projectDirectory.dropLast()) : projectDirectory
+        return "\(base)/.terrace/local/\(environment)"
+    }
+
+    /// Starts the local cloud of an `embedded` environment in-process on an ephemeral loopback
+    /// port, over that environment's data directory (locked while it runs).
+    public static func startEmbedded(projectDirectory: String, environment: String,
+                                     clock: any CloudClock = SystemClock()) async throws -> LocalCloud {
+        var configuration = Configuration(
+            dataDirectory: embeddedDataDirectory(projectDirectory: projectDirectory, environment: environment))
+        configuration.clock = clock
+        return try await start(configuration)
+    }
+}

@@ -1,0 +1,37 @@
+# Terrace: `make run` serves the local cloud, `make test` runs every test, `make bench` measures.
+SWIFT   ?= swift
+BIN     := .build/debug/terrace
+RELEASE := .build/release/terrace
+ENV     ?= local
+
+.PHONY: deps build run test test-swift conformance bench release clean
+
+deps:
+	@bash scripts/deps.sh
+
+build: deps
+	$(SWIFT) build --product terrace
+
+release: deps
+	$(SWIFT) build -c release --product terrace
+
+# The main job, as far as it exists: the embedded local cloud, serving until Ctrl-C.
+run: build
+	$(BIN) local serve --data .terrace/local/$(ENV)
+
+test: test-swift conformance
+
+test-swift: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+conformance: build
+	TERRACE_BIN=$(BIN) bash scripts/conformance.sh
+
+bench:
+	@bash scripts/deps.sh --bench
+	$(SWIFT) build -c release --product terrace
+	TERRACE_BIN=$(RELEASE) bash scripts/bench.sh
+
+clean:
+	rm -rf .build .terrace

@@ -1,0 +1,22 @@
+import ArgumentParser
+
+/// `terrace`: infrastructure, pipelines and a local cloud for a data platform on Google Cloud.
+public struct TerraceCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "terrace",
+        abstract: "Infrastructure as code, medallion pipelines and an embedded local cloud for GCP data platforms.",
+        version: "0.1.0",
+        subcommands: [LocalCommand.self]
+    )
+
+    public init() {}
+}
+
+/// `terrace local …`: the embedded local cloud.
+struct LocalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "local",
+        abstract: "Run the local cloud: Cloud Storage, BigQuery, Pub/Sub, IAM, Resource Manager and Service Usage on one port.",
+        subcommands: [LocalServeCommand.self]
+    )
+}

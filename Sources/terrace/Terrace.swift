@@ -1,0 +1,5 @@
+import ArgumentParser
+import TerraceCLI
+
+@main
+extension TerraceCommand {}
