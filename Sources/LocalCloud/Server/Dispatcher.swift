@@ -52,11 +52,15 @@ struct Dispatcher: HTTPResponder {
             var principal: String?
             if requireAuth && api != "oauth2" {
                 guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
-                    return .error(.unauthenticated("Request is missing required authentication credential. Expected OAuth 2 access token."), style: style)
+                    var error = GCPError.unauthenticated("Request is missing required authentication credential. Expected OAuth 2 access token.")
+                    error.headers.append(("WWW-Authenticate", #"Bearer realm="https://accounts.google.com/""#))
+                    return .error(error, style: style)
                 }
                 let token = String(header.dropFirst("Bearer ".count))
                 guard let who = try? context.tokens.principal(for: token) else {
-                    return .error(.unauthenticated("Request had invalid authentication credentials: the access token is invalid or expired."), style: style)
+                    var error = GCPError.unauthenticated("Request had invalid authentication credentials: the access token is invalid or expired.")
+                    error.headers.append(("WWW-Authenticate", #"Bearer realm="https://accounts.google.com/", error="invalid_token""#))
+                    return .error(error, style: style)
                 }
                 principal = who
             }

@@ -107,6 +107,34 @@ extension StorageService {
         return .json(renderBucket(updated, request))
     }
 
+    /// buckets.lockRetentionPolicy: makes the retention policy permanent; ifMetagenerationMatch
+    /// is required, as in Cloud Storage.
+    func lockRetentionPolicy(_ request: ServiceRequest) async throws -> Response {
+        let name = request.param("bucket")
+        guard try request.query.int("ifMetagenerationMatch") != nil else {
+            throw GCPError.required("Required parameter: ifMetagenerationMatch")
+        }
+        let locked: JSON = try context.store.write { db in
+            let current = try bucketRow(db, name).body
+            try checkMetageneration(current, request.query)
+            guard var policy = current["retentionPolicy"], policy != .null else {
+                throw GCPError.invalid("Bucket \(name) has no retention policy to lock.")
+            }
+            policy["isLocked"] = true
+            var resource = current.objectValue ?? [:]
+            let now = context.clock.nowMicros()
+            let metageneration = (current["metageneration"]?.intValue ?? 1) + 1
+            resource["retentionPolicy"] = policy
+            resource["metageneration"] = .string(String(metageneration))
+            resource["etag"] = .string(Self.etag([metageneration]))
+            resource["updated"] = .string(Timestamp.rfc3339(micros: now))
+            let stored = JSON.object(resource)
+            try db.run("UPDATE storage_buckets SET body = ? WHERE name = ?", [.text(stored.encoded()), .text(name)])
+            return stored
+        }
+        return .json(renderBucket(locked, request))
+    }
+
     func deleteBucket(_ request: ServiceRequest) async throws -> Response {
         let name = request.param("bucket")
         try context.store.write { db in
@@ -168,13 +196,23 @@ extension StorageService {
             "uniformBucketLevelAccess": .object(access), "bucketPolicyOnly": .object(access),
             "publicAccessPrevention": out["iamConfiguration"]?["publicAccessPrevention"] ?? "inherited",
         ]
-        if let policy = out["retentionPolicy"] {
+        if out["retentionPolicy"] == nil || out["retentionPolicy"] == .null,
+           previous?["retentionPolicy"]?["isLocked"]?.boolValue == true {
+            throw GCPError(code: 403, reason: "forbidden", message: "A locked retention policy cannot be removed.")
+        }
+        if let policy = out["retentionPolicy"], policy != .null {
             guard let period = policy["retentionPeriod"]?.intValue, (0...3_155_760_000).contains(period) else {
                 throw GCPError.invalid("Invalid value for field 'bucket.retentionPolicy.retentionPeriod': a number of seconds up to 3155760000 is required.")
             }
-            let unchanged = previous?["retentionPolicy"]?["retentionPeriod"]?.intValue == period
+            let previousPeriod = previous?["retentionPolicy"]?["retentionPeriod"]?.intValue
+            let locked = previous?["retentionPolicy"]?["isLocked"]?.boolValue == true
+            if locked, period < (previousPeriod ?? 0) {
+                throw GCPError(code: 403, reason: "forbidden",
+                               message: "Cannot reduce the retention period of a locked retention policy (\(previousPeriod ?? 0)s) to \(period)s.")
+            }
+            let unchanged = previousPeriod == period
             out["retentionPolicy"] = [
-                "retentionPeriod": .string(String(period)), "isLocked": false,
+                "retentionPeriod": .string(String(period)), "isLocked": .bool(locked),
                 "effectiveTime": unchanged ? (previous?["retentionPolicy"]?["effectiveTime"] ?? .null)
                     : .string(Timestamp.rfc3339(micros: now)),
             ]

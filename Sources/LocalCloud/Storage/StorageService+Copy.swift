@@ -26,9 +26,12 @@ extension StorageService {
             return try db.requireStorageObject(bucket: sourceBucket, name: sourceName, generation: sourceGeneration)
         }
         try sourceConditions.check(source)
-        // Without metadata in the body the copy keeps the source's; with some, the body's.
+        // Without metadata in the body the copy keeps the source's; with some, the body's. The
+        // storage class is the body's when given (rewriting in place is how objects change class),
+        // else the destination bucket's default.
         let hasOverrides = !(overrides.filtered(Self.writableObjectFields).objectValue ?? [:]).isEmpty
-        let metadata = hasOverrides ? overrides : source.body.filtered(Self.writableObjectFields)
+        var metadata = hasOverrides ? overrides : source.body.filtered(Self.writableObjectFields)
+        metadata["storageClass"] = overrides["storageClass"]
         let temporary = context.blobs.temporaryPath(context.blobs.newID())
         defer { unlink(temporary) }
         guard link(context.blobs.path(source.blob), temporary) == 0 else {

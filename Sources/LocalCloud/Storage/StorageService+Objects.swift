@@ -27,6 +27,9 @@ extension StorageService {
     func validateObjectMetadata(_ metadata: JSON) throws {
         try SchemaValidator.shared.validate(metadata, schema: "storage.Object", root: "object", rejectUnknown: false)
         if let name = metadata["name"]?.stringValue { try Names.checkObject(name) }
+        if let storageClass = metadata["storageClass"]?.stringValue, !Self.storageClasses.contains(storageClass.uppercased()) {
+            throw GCPError.invalid("Invalid value for field 'object.storageClass': \"\(storageClass)\" is not a storage class.")
+        }
     }
 
     /// Stores `new` as the live generation of its object: in one transaction checks the bucket and
@@ -72,7 +75,8 @@ extension StorageService {
             if new.componentCount == nil { body["md5Hash"] = .string(new.digest.md5Base64) }  // composites have none
             body["crc32c"] = .string(new.digest.crc32cBase64)
             body["etag"] = .string(Self.etag([generation, 1]))
-            body["storageClass"] = bucket["storageClass"] ?? "STANDARD"
+            body["storageClass"] = new.metadata["storageClass"]?.stringValue.map { JSON.string($0.uppercased()) }
+                ?? bucket["storageClass"] ?? "STANDARD"
             for key in ["timeCreated", "updated", "timeStorageClassUpdated", "timeFinalized"] { body[key] = time }
             if let count = new.componentCount { body["componentCount"] = .int(count) }
             if let period = bucket["retentionPolicy"]?["retentionPeriod"]?.intValue, period > 0 {

@@ -42,6 +42,14 @@ struct AuthTokenEndpointTests {
         }
     }
 
+    @Test func unauthenticatedAnswersCarryABearerChallenge() async throws {
+        try await F.withAuthCloud { cloud in
+            let result = try await cloud.raw("GET", Self.accounts)
+            #expect(result.status == 401)
+            #expect(result.header("www-authenticate")?.hasPrefix("Bearer ") == true)
+        }
+    }
+
     @Test func expiredTokenIsUnauthenticated() async throws {
         try await F.withAuthCloud { cloud in
             let token = try await F.runnerToken(cloud)
