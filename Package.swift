@@ -50,7 +50,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "terrace",
-            dependencies: ["TerraceCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "TerraceCLI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "TerraceTests",

@@ -242,9 +242,17 @@ public final class Statement {
         }
     }
 
+    private var cachedColumns: [String]?
+
     /// The current row.
     public func row() -> Row {
-        let count = columnCount
-        return Row(columns: (0..<count).map(columnName), values: (0..<count).map(value))
+        let columns: [String]
+        if let cachedColumns {
+            columns = cachedColumns
+        } else {
+            columns = (0..<columnCount).map(columnName)
+            cachedColumns = columns
+        }
+        return Row(columns: columns, values: (0..<columns.count).map(value))
     }
 }

@@ -1,5 +1,13 @@
-import ArgumentParser
+import NIOCore
+import NIOPosix
 import TerraceCLI
 
 @main
-extension TerraceCommand {}
+enum Terrace {
+    static func main() async {
+        // Run Swift concurrency on NIO's event loops, so the local cloud's handlers and its
+        // network I/O share threads instead of hopping between two pools on every request.
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        await TerraceCommand.main()
+    }
+}

@@ -18,8 +18,11 @@ public final class BlobStore: Sendable {
 
     /// A new, unique blob id (hex).
     public func newID() -> String {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for i in 0..<16 { bytes[i] = UInt8.random(in: 0...255) }
+        var generator = SystemRandomNumberGenerator()
+        let (high, low) = (generator.next() as UInt64, generator.next() as UInt64)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
+        for word in [high, low] { for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) } }
         return bytes.hexString
     }
 

@@ -39,25 +39,27 @@ public struct Route: Sendable {
         }
     }
 
-    /// The decoded parameters if `pathSegments` (raw) match this pattern.
+    /// The decoded parameters if `pathSegments` (raw) match this pattern. Literals and the verb
+    /// are compared first, so a route that does not match costs no allocation.
     func match(_ pathSegments: [Substring]) -> [String: String]? {
         guard pathSegments.count == segments.count else { return nil }
+        let lastIndex = segments.count - 1
+        func raw(_ index: Int) -> Substring {
+            guard index == lastIndex, let verb else { return pathSegments[index] }
+            return pathSegments[index].dropLast(verb.count + 1)
+        }
+        if let verb {
+            guard let last = pathSegments.last, last.count > verb.count, last.hasSuffix(":" + verb) else { return nil }
+        }
+        for (index, segment) in segments.enumerated() {
+            if case .literal(let literal) = segment, raw(index) != literal { return nil }
+        }
         var params: [String: String] = [:]
         for (index, segment) in segments.enumerated() {
-            var raw = pathSegments[index]
-            if index == segments.count - 1 {
-                if let verb {
-                    guard raw.hasSuffix(":" + verb) else { return nil }
-                    raw = raw.dropLast(verb.count + 1)
-                }
-            }
-            switch segment {
-            case .literal(let literal):
-                guard raw == literal else { return nil }
-            case .parameter(let name):
-                guard !raw.isEmpty, let decoded = PercentEncoding.decode(String(raw)) else { return nil }
-                params[name] = decoded
-            }
+            guard case .parameter(let name) = segment else { continue }
+            let value = raw(index)
+            guard !value.isEmpty, let decoded = PercentEncoding.decode(String(value)) else { return nil }
+            params[name] = decoded
         }
         return params
     }
@@ -84,7 +86,8 @@ public struct RouteTable: Sendable {
         let route: Route
     }
 
-    private let entries: [Entry]
+    /// Entries by the number of path segments they match, in matching order.
+    private let entriesBySegments: [Int: [Entry]]
 
     public init(_ apis: [APIRoutes]) {
         var all: [Entry] = []
@@ -93,7 +96,7 @@ public struct RouteTable: Sendable {
         }
         // Custom verbs first, then more literal segments first, so `…/{topic}:publish` and
         // `…/b/{bucket}/iam` win over `…/{topic}` and `…/b/{bucket}`.
-        entries = all.enumerated().sorted { a, b in
+        let entries = all.enumerated().sorted { a, b in
             let (va, vb) = (a.element.route.verb != nil, b.element.route.verb != nil)
             if va != vb { return va }
             let la = a.element.route.segments.filter { if case .literal = $0 { true } else { false } }.count
@@ -101,6 +104,7 @@ public struct RouteTable: Sendable {
             if la != lb { return la > lb }
             return a.offset < b.offset
         }.map(\.element)
+        entriesBySegments = Dictionary(grouping: entries, by: { $0.route.segments.count })
     }
 
     public enum Match {
@@ -113,7 +117,7 @@ public struct RouteTable: Sendable {
     public func match(method: HTTPRequest.Method, path: String) -> Match {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         var pathMatched: Entry?
-        for entry in entries {
+        for entry in entriesBySegments[segments.count] ?? [] {
             guard let params = entry.route.match(segments) else { continue }
             if entry.route.method == method {
                 return .found(entry.route, params: params, api: entry.api, style: entry.style)

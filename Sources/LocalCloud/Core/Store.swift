@@ -36,11 +36,13 @@ public final class Store: @unchecked Sendable {
         """
 
     /// Runs `body` with the connection, outside any transaction (for reads).
+    @discardableResult
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         try lock.withLock { try body(database) }
     }
 
     /// Runs `body` in one transaction: all of its writes land, or none do.
+    @discardableResult
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         try lock.withLock { try database.transaction { try body(database) } }
     }

@@ -96,6 +96,7 @@ final class TemporaryFile {
 /// while a download streams.
 final class BlobReader: Sendable {
     static let chunkSize = 256 * 1024
+    static let smallBody: Int64 = 64 * 1024
     private let descriptor: Int32
 
     init(path: String) throws {
@@ -109,7 +110,7 @@ final class BlobReader: Sendable {
 
     /// Calls `body` with successive chunks of the bytes from `offset` for `length` bytes.
     func forEachChunk(offset: Int64, length: Int64, _ body: (ArraySlice<UInt8>) async throws -> Void) async throws {
-        var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
+        var buffer = [UInt8](repeating: 0, count: Int(min(Int64(Self.chunkSize), max(length, 1))))
         var position = offset
         let end = offset + length
         while position < end {
@@ -124,8 +125,23 @@ final class BlobReader: Sendable {
 
     /// A response body streaming `length` bytes from `offset`, one chunk at a time (the
     /// writer's backpressure paces the reads).
-    func responseBody(offset: Int64, length: Int64) -> ResponseBody {
-        ResponseBody(contentLength: Int(length)) { writer in
+    func responseBody(offset: Int64, length: Int64) throws -> ResponseBody {
+        if length <= Self.smallBody {
+            // Small bodies (the common case) in one read and one buffer, no streaming machinery.
+            var buffer = ByteBufferAllocator().buffer(capacity: Int(length))
+            var position = offset
+            while position < offset + length {
+                let want = Int(offset + length - position)
+                let n = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: want) {
+                    pread(descriptor, $0.baseAddress, want, off_t(position))
+                }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw GCPError.internal("object body is shorter than its recorded size") }
+                position += Int64(n)
+            }
+            return ResponseBody(byteBuffer: buffer)
+        }
+        return ResponseBody(contentLength: Int(length)) { writer in
             try await self.forEachChunk(offset: offset, length: length) { chunk in
                 try await writer.write(ByteBuffer(bytes: chunk))
             }

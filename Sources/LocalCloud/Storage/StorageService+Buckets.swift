@@ -96,15 +96,21 @@ extension StorageService {
             var resource = current.objectValue ?? [:]
             for key in Self.writableBucketFields { resource[key] = nil }
             for (key, value) in try normalisedBucket(fields: fields, previous: current, now: now) { resource[key] = value }
-            let metageneration = (current["metageneration"]?.intValue ?? 1) + 1
-            resource["metageneration"] = .string(String(metageneration))
-            resource["etag"] = .string(Self.etag([metageneration]))
-            resource["updated"] = .string(Timestamp.rfc3339(micros: now))
-            let stored = JSON.object(resource)
-            try db.run("UPDATE storage_buckets SET body = ? WHERE name = ?", [.text(stored.encoded()), .text(name)])
-            return stored
+            return try storeRevision(db, name: name, previous: current, resource: resource, now: now)
         }
         return .json(renderBucket(updated, request))
+    }
+
+    /// Stores `resource` as the next metageneration of bucket `name`.
+    private func storeRevision(_ db: Database, name: String, previous: JSON, resource: [String: JSON], now: Int64) throws -> JSON {
+        var resource = resource
+        let metageneration = (previous["metageneration"]?.intValue ?? 1) + 1
+        resource["metageneration"] = .string(String(metageneration))
+        resource["etag"] = .string(Self.etag([metageneration]))
+        resource["updated"] = .string(Timestamp.rfc3339(micros: now))
+        let stored = JSON.object(resource)
+        try db.run("UPDATE storage_buckets SET body = ? WHERE name = ?", [.text(stored.encoded()), .text(name)])
+        return stored
     }
 
     /// buckets.lockRetentionPolicy: makes the retention policy permanent; ifMetagenerationMatch
@@ -122,15 +128,8 @@ extension StorageService {
             }
             policy["isLocked"] = true
             var resource = current.objectValue ?? [:]
-            let now = context.clock.nowMicros()
-            let metageneration = (current["metageneration"]?.intValue ?? 1) + 1
             resource["retentionPolicy"] = policy
-            resource["metageneration"] = .string(String(metageneration))
-            resource["etag"] = .string(Self.etag([metageneration]))
-            resource["updated"] = .string(Timestamp.rfc3339(micros: now))
-            let stored = JSON.object(resource)
-            try db.run("UPDATE storage_buckets SET body = ? WHERE name = ?", [.text(stored.encoded()), .text(name)])
-            return stored
+            return try storeRevision(db, name: name, previous: current, resource: resource, now: context.clock.nowMicros())
         }
         return .json(renderBucket(locked, request))
     }

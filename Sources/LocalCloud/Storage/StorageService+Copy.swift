@@ -21,8 +21,8 @@ extension StorageService {
         let sourceConditions = try Preconditions(request.query, prefix: "Source")
         let preconditions = try Preconditions(request.query)
         let source = try context.store.read { db in
-            _ = try bucketRow(db, sourceBucket)
-            _ = try bucketRow(db, bucket)
+            try requireBucket(db, sourceBucket)
+            try requireBucket(db, bucket)
             return try db.requireStorageObject(bucket: sourceBucket, name: sourceName, generation: sourceGeneration)
         }
         try sourceConditions.check(source)
@@ -65,7 +65,7 @@ extension StorageService {
         }
         let preconditions = try Preconditions(request.query)
         let objects = try context.store.read { db in
-            _ = try bucketRow(db, bucket)
+            try requireBucket(db, bucket)
             return try sources.enumerated().map { index, source in
                 guard let sourceName = source["name"]?.stringValue, !sourceName.isEmpty else {
                     throw GCPError.required("Required: composeRequest.sourceObjects[\(index)].name")

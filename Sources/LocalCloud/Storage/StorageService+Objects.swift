@@ -124,7 +124,7 @@ extension StorageService {
         let generation = try request.query.int("generation")
         let preconditions = try Preconditions(request.query)
         let object = try context.store.read { db in
-            _ = try bucketRow(db, bucket)
+            try requireBucket(db, bucket)
             return try db.requireStorageObject(bucket: bucket, name: name, generation: generation)
         }
         guard preconditions.hold(for: object) else {
@@ -154,12 +154,12 @@ extension StorageService {
         if let disposition = object.body["contentDisposition"]?.stringValue { headers.append(("Content-Disposition", disposition)) }
         guard let (start, end) = range else {
             headers.append(("Content-Length", String(size)))
-            return Response(status: .ok, headers: Self.headers(headers), body: reader.responseBody(offset: 0, length: size))
+            return Response(status: .ok, headers: Self.headers(headers), body: try reader.responseBody(offset: 0, length: size))
         }
         headers.append(("Content-Length", String(end - start + 1)))
         headers.append(("Content-Range", "bytes \(start)-\(end)/\(size)"))
         return Response(status: .partialContent, headers: Self.headers(headers),
-                        body: reader.responseBody(offset: start, length: end - start + 1))
+                        body: try reader.responseBody(offset: start, length: end - start + 1))
     }
 
     /// The inclusive byte range a `Range` header asks of an object of `size` bytes; nil for the
@@ -210,7 +210,7 @@ extension StorageService {
         var prefixes: [String] = []
         var more = false
         try context.store.read { db in
-            _ = try bucketRow(db, bucket)
+            try requireBucket(db, bucket)
             scan: while true {
                 var sql = "SELECT * FROM storage_objects WHERE bucket = ? AND (live = 1 OR ?) AND (name > ? OR (name = ? AND generation > ?))"
                 var args: [SQLValue] = [.text(bucket), .int(versions ? 1 : 0), .text(cursor.name), .text(cursor.name), .int(cursor.generation)]
@@ -279,7 +279,7 @@ extension StorageService {
         let generation = try request.query.int("generation")
         let preconditions = try Preconditions(request.query)
         let updated: StoredObject = try context.store.write { db in
-            _ = try bucketRow(db, bucket)
+            try requireBucket(db, bucket)
             var object = try db.requireStorageObject(bucket: bucket, name: name, generation: generation)
             try preconditions.check(object)
             var resource = object.body.objectValue ?? [:]

@@ -109,7 +109,7 @@ extension StorageService {
         let id = context.blobs.newID()
         _ = try TemporaryFile(blobs: context.blobs, id: id)
         try context.store.write { db in
-            _ = try bucketRow(db, bucket)
+            try requireBucket(db, bucket)
             try db.run("INSERT INTO storage_uploads (id, bucket, name, metadata, conditions, received) VALUES (?, ?, ?, ?, ?, 0)",
                        [.text(id), .text(bucket), .text(name), .text(metadata.encoded()), .text(preconditions.json.encoded())])
         }

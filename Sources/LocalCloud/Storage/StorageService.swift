@@ -87,6 +87,13 @@ public struct StorageService: CloudService {
     static let bucketNotFound = GCPError.notFound("The specified bucket does not exist.")
 
     /// The stored bucket resource (without links) and its project, or 404.
+    /// 404 unless bucket `name` exists (without reading its resource).
+    func requireBucket(_ db: Database, _ name: String) throws {
+        guard try db.queryOne("SELECT 1 FROM storage_buckets WHERE name = ?", [.text(name)]) != nil else {
+            throw Self.bucketNotFound
+        }
+    }
+
     func bucketRow(_ db: Database, _ name: String) throws -> (body: JSON, project: String) {
         guard let row = try db.queryOne("SELECT body, project FROM storage_buckets WHERE name = ?", [.text(name)]),
               let text = row.string("body")
