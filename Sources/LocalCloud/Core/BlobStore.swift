@@ -18,12 +18,7 @@ public final class BlobStore: Sendable {
 
     /// A new, unique blob id (hex).
     public func newID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let (high, low) = (generator.next() as UInt64, generator.next() as UInt64)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(16)
-        for word in [high, low] { for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) } }
-        return bytes.hexString
+        RandomBytes.make(16).hexString
     }
 
     /// The file that holds blob `id`; ids are generated hex, checked here anyway.
@@ -66,5 +61,19 @@ public enum FileSystem {
 
     public static func exists(_ path: String) -> Bool {
         access(path, F_OK) == 0
+    }
+}
+
+/// Random bytes from the system generator, eight at a time.
+public enum RandomBytes {
+    public static func make(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 8)
+        while bytes.count < count {
+            let word: UInt64 = generator.next()
+            for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        }
+        return Array(bytes.prefix(count))
     }
 }

@@ -112,9 +112,7 @@ public final class TokenRegistry: Sendable {
 
     /// Issues a token for `principal` that expires after `lifetime` seconds.
     public func issue(principal: String, lifetime: Int64 = 3600) throws -> (token: String, expiresMicros: Int64) {
-        var random = [UInt8](repeating: 0, count: 24)
-        for i in random.indices { random[i] = UInt8.random(in: 0...255) }
-        let token = "ya29.local." + Base64.encode(random, urlSafe: true, padding: false)
+        let token = "ya29.local." + Base64.encode(RandomBytes.make(24), urlSafe: true, padding: false)
         let expires = clock.nowMicros() + lifetime * 1_000_000
         try store.write { db in
             try db.run("DELETE FROM access_tokens WHERE expires_micros < ?", [.int(clock.nowMicros())])

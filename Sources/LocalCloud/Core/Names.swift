@@ -104,4 +104,16 @@ public enum Names {
             }
         }
     }
+
+    /// Project ids: 6–30 lowercase letters, digits and hyphens, starting with a letter, not
+    /// ending with a hyphen.
+    public static func checkProjectID(_ id: String) throws {
+        let chars = Array(id)
+        let ok = (6...30).contains(chars.count) && ("a"..."z").contains(chars[0]) && chars.last != "-"
+            && chars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        guard ok else {
+            throw GCPError.invalid(
+                "Invalid project id \"\(id)\": a project id is 6 to 30 lowercase letters, digits or hyphens, starts with a letter and does not end with a hyphen.")
+        }
+    }
 }

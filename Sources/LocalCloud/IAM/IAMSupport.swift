@@ -5,36 +5,14 @@ import TerraceSQLite
 /// Rules and helpers the IAM-family APIs share: project ids, field masks, durations and the
 /// getIamPolicy/setIamPolicy pair used by projects and service accounts.
 enum IAMSupport {
-    /// Project ids: 6–30 lowercase letters, digits and hyphens, starting with a letter, not
-    /// ending with a hyphen. Every well-formed id exists implicitly in the local cloud.
-    static func checkProjectID(_ id: String) throws {
-        let chars = Array(id)
-        let ok = (6...30).contains(chars.count) && ("a"..."z").contains(chars[0]) && chars.last != "-"
-            && chars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
-        guard ok else {
-            throw GCPError.invalid(
-                "Invalid project id \"\(id)\": a project id is 6 to 30 lowercase letters, digits or hyphens, starts with a letter and does not end with a hyphen.")
-        }
-    }
-
-    /// The paths of a FieldMask ("a,b.c"), trimmed; empty for none.
-    static func maskPaths(_ mask: String?) -> [String] {
-        (mask ?? "").split(separator: ",").map { String($0.filter { $0 != " " }) }.filter { !$0.isEmpty }
-    }
-
     /// A google.protobuf.Duration in JSON ("3600s", "1.5s") as whole seconds, rounded up.
     static func durationSeconds(_ text: String, field: String) throws -> Int64 {
-        guard text.hasSuffix("s"), let value = Double(text.dropLast()), value.isFinite, value >= 0 else {
-            throw GCPError.invalid("Invalid value for field '\(field)': \"\(text)\" is not a duration such as \"3600s\".")
-        }
-        return Int64(value.rounded(.up))
+        (try ProtoDuration.parse(text, field: field) + 999_999) / 1_000_000
     }
 
     /// Random lowercase hex, for operation ids.
     static func randomHex(bytes count: Int) -> String {
-        var bytes = [UInt8](repeating: 0, count: count)
-        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
-        return bytes.hexString
+        RandomBytes.make(count).hexString
     }
 
     /// The policy of `resource`, formatted for `requestedVersion` (a conditional policy needs 3).
@@ -57,7 +35,7 @@ enum IAMSupport {
         guard let given = request["policy"], case .object = given else {
             throw GCPError.invalid("Invalid SetIamPolicyRequest: the field 'policy' is required.")
         }
-        let paths = maskPaths(request["updateMask"]?.stringValue)
+        let paths = FieldMask.split(request["updateMask"]?.stringValue)
         let allowed: Set<String> = ["bindings", "etag", "auditConfigs", "audit_configs", "version"]
         if let bad = paths.first(where: { !allowed.contains($0) }) {
             throw GCPError.invalid("Invalid updateMask path \"\(bad)\": a policy mask may name bindings, etag and auditConfigs.")

@@ -11,12 +11,12 @@ extension IAMService {
             },
             Route(.post, "/v1/projects/{projectId}:getAncestry") { request in
                 let id = request.param("projectId")
-                try IAMSupport.checkProjectID(id)
+                try Names.checkProjectID(id)
                 return .json(["ancestor": [["resourceId": ["type": "project", "id": .string(id)]]]])
             },
             Route(.post, "/v1/projects/{resource}:getIamPolicy") { request in
                 let id = request.param("resource")
-                try IAMSupport.checkProjectID(id)
+                try Names.checkProjectID(id)
                 let body = try await request.validatedBody("cloudresourcemanager.GetIamPolicyRequest", allowEmpty: true)
                 let version = body["options"]?["requestedPolicyVersion"]?.intValue
                 return .json(try context.store.read { db in
@@ -25,7 +25,7 @@ extension IAMService {
             },
             Route(.post, "/v1/projects/{resource}:setIamPolicy") { request in
                 let id = request.param("resource")
-                try IAMSupport.checkProjectID(id)
+                try Names.checkProjectID(id)
                 let body = try await request.validatedBody("cloudresourcemanager.SetIamPolicyRequest")
                 return .json(try context.store.write { db in
                     try IAMSupport.setPolicy(db, resource: "projects/" + id, request: body)
@@ -41,7 +41,7 @@ extension IAMService {
     }
 
     func getProject(_ id: String) async throws -> Response {
-        try IAMSupport.checkProjectID(id)
+        try Names.checkProjectID(id)
         return .json([
             "projectId": .string(id),
             "projectNumber": .string(context.projectNumber(id)),

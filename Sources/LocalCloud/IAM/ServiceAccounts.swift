@@ -68,7 +68,7 @@ extension IAMService {
     }
 
     func lookupAccount(_ db: Database, project: String, account: String) throws -> (email: String, body: JSON) {
-        if project != "-" { try IAMSupport.checkProjectID(project) }
+        if project != "-" { try Names.checkProjectID(project) }
         let row: Row?
         if account.contains("@") {
             row = try db.queryOne("SELECT email, project, body FROM iam_service_accounts WHERE email = ?", [.text(account)])
@@ -99,7 +99,7 @@ extension IAMService {
 
     func createServiceAccount(_ request: ServiceRequest) async throws -> Response {
         let project = request.param("project")
-        try IAMSupport.checkProjectID(project)
+        try Names.checkProjectID(project)
         let body = try await request.validatedBody("iam.CreateServiceAccountRequest")
         guard let accountID = body["accountId"]?.stringValue, !accountID.isEmpty else {
             throw GCPError.invalid("The field 'accountId' is required.")
@@ -146,7 +146,7 @@ extension IAMService {
 
     func listServiceAccounts(_ request: ServiceRequest) async throws -> Response {
         let project = request.param("project")
-        try IAMSupport.checkProjectID(project)
+        try Names.checkProjectID(project)
         let size = try request.pageSize(default: 20, max: 100)
         let after = try PageToken.parse(request.query["pageToken"]) ?? ""
         let rows = try context.store.read { db in
@@ -164,7 +164,7 @@ extension IAMService {
 
     func patchServiceAccount(_ request: ServiceRequest) async throws -> Response {
         let body = try await request.validatedBody("iam.PatchServiceAccountRequest")
-        let paths = IAMSupport.maskPaths(body["updateMask"]?.stringValue)
+        let paths = FieldMask.split(body["updateMask"]?.stringValue)
         guard !paths.isEmpty else {
             throw GCPError.invalid("The field 'updateMask' is required: name displayName and/or description.")
         }

@@ -90,7 +90,7 @@ extension IAMService {
         if !project.isEmpty, project.count <= 20, project.allSatisfy({ ("0"..."9").contains($0) }) {
             return "projects/" + project
         }
-        try IAMSupport.checkProjectID(project)
+        try Names.checkProjectID(project)
         return "projects/" + context.projectNumber(project)
     }
 

@@ -24,7 +24,7 @@ struct PubSubDeliverySettings {
 
     init(_ body: JSON) {
         func micros(_ value: JSON?, _ fallback: Int64) -> Int64 {
-            value?.stringValue.flatMap { try? PubSubDuration.parse($0, field: "") } ?? fallback
+            value?.stringValue.flatMap { try? ProtoDuration.parse($0, field: "") } ?? fallback
         }
         name = body["name"]?.stringValue ?? ""
         ackDeadlineMicros = (body["ackDeadlineSeconds"]?.intValue ?? 10) * 1_000_000

@@ -51,19 +51,19 @@ extension PubSubService {
             throw GCPError.invalid("Invalid ack deadline given: \(deadline) seconds. The ack deadline must be between 10 and 600 seconds.")
         }
         out["ackDeadlineSeconds"] = .int(deadline == 0 ? 10 : deadline)
-        out["messageRetentionDuration"] = .string(try PubSubDuration.normalise(
+        out["messageRetentionDuration"] = .string(try ProtoDuration.normalise(
             body["messageRetentionDuration"]?.stringValue ?? "604800s", field: "messageRetentionDuration",
             range: 600...2_678_400, rangeText: "between 10 minutes and 31 days"))
         if let labels = try labels(body["labels"]) { out["labels"] = labels }
         if body["enableMessageOrdering"]?.boolValue == true { out["enableMessageOrdering"] = true }
         if let retry = body["retryPolicy"], retry != .null {
             func backoff(_ field: String, _ fallback: String) throws -> String {
-                try PubSubDuration.normalise(retry[field]?.stringValue ?? fallback, field: "retryPolicy.\(field)",
+                try ProtoDuration.normalise(retry[field]?.stringValue ?? fallback, field: "retryPolicy.\(field)",
                                              range: 0...600, rangeText: "between 0 and 600 seconds")
             }
             let minimum = try backoff("minimumBackoff", "10s")
             let maximum = try backoff("maximumBackoff", "600s")
-            guard try PubSubDuration.parse(minimum, field: "") <= PubSubDuration.parse(maximum, field: "") else {
+            guard try ProtoDuration.parse(minimum, field: "") <= ProtoDuration.parse(maximum, field: "") else {
                 throw GCPError.invalid("Invalid retry policy: minimumBackoff (\(minimum)) must not exceed maximumBackoff (\(maximum)).")
             }
             out["retryPolicy"] = ["minimumBackoff": .string(minimum), "maximumBackoff": .string(maximum)]
@@ -85,11 +85,11 @@ extension PubSubService {
         }
         if let expiration = body["expirationPolicy"], expiration != .null {
             if let ttl = expiration["ttl"]?.stringValue {
-                let micros = try PubSubDuration.parse(ttl, field: "expirationPolicy.ttl")
+                let micros = try ProtoDuration.parse(ttl, field: "expirationPolicy.ttl")
                 guard micros >= 86_400_000_000 else {
                     throw GCPError.invalid("Invalid value for field 'expirationPolicy.ttl': \(ttl) must be at least 1 day.")
                 }
-                out["expirationPolicy"] = ["ttl": .string(PubSubDuration.format(micros))]
+                out["expirationPolicy"] = ["ttl": .string(ProtoDuration.format(micros))]
             } else {
                 out["expirationPolicy"] = [:]
             }
@@ -150,7 +150,7 @@ extension PubSubService {
             throw GCPError.invalid("Invalid value for field 'subscription': the subscription to update is required.")
         }
         try PubSubNames.checkBodyName(given, expected: path.name)
-        let fields = try PubSubUpdateMask.paths(body["updateMask"]?.stringValue, allowed: Self.subscriptionUpdatable)
+        let fields = try FieldMask.paths(body["updateMask"]?.stringValue, allowed: Self.subscriptionUpdatable)
         let updated: JSON = try context.store.write { db in
             guard var merged = try db.pubsubBody(table: "pubsub_subscriptions", name: path.name) else {
                 throw PubSubNames.notFound(path.id)

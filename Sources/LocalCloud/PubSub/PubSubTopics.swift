@@ -26,7 +26,7 @@ extension PubSubService {
         var topic: [String: JSON] = ["name": .string(name)]
         if let labels = try labels(body["labels"]) { topic["labels"] = labels }
         if let retention = body["messageRetentionDuration"]?.stringValue {
-            topic["messageRetentionDuration"] = .string(try PubSubDuration.normalise(
+            topic["messageRetentionDuration"] = .string(try ProtoDuration.normalise(
                 retention, field: "messageRetentionDuration", range: 600...2_678_400, rangeText: "between 10 minutes and 31 days"))
         }
         for field in ["kmsKeyName", "messageStoragePolicy"] {
@@ -85,7 +85,7 @@ extension PubSubService {
             throw GCPError.invalid("Invalid value for field 'topic': the topic to update is required.")
         }
         try PubSubNames.checkBodyName(given, expected: path.name)
-        let fields = try PubSubUpdateMask.paths(body["updateMask"]?.stringValue, allowed: Self.topicUpdatable)
+        let fields = try FieldMask.paths(body["updateMask"]?.stringValue, allowed: Self.topicUpdatable)
         let patch = try Self.buildTopic(given, name: path.name)
         let updated: JSON = try context.store.write { db in
             guard var topic = try db.pubsubBody(table: "pubsub_topics", name: path.name) else { throw PubSubNames.notFound(path.id) }

@@ -104,4 +104,24 @@ struct CoreTests {
         clock.advance(seconds: 1.5)
         #expect(clock.nowMillis() == 1500)
     }
+
+    @Test func protoDurationsParseAndFormat() throws {
+        #expect(try ProtoDuration.parse("600s", field: "f") == 600_000_000)
+        #expect(try ProtoDuration.parse("1.5s", field: "f") == 1_500_000)
+        #expect(ProtoDuration.format(1_500_000) == "1.5s")
+        #expect(throws: GCPError.self) { try ProtoDuration.parse("10m", field: "f") }
+        #expect(throws: GCPError.self) { try ProtoDuration.parse("-1s", field: "f") }
+    }
+
+    @Test func fieldMasksNameTopLevelFieldsAndRejectOthers() throws {
+        #expect(FieldMask.split(" labels, retryPolicy.minimumBackoff ") == ["labels", "retryPolicy.minimumBackoff"])
+        #expect(try FieldMask.paths("labels,retryPolicy.minimumBackoff", allowed: ["labels", "retryPolicy"]) == ["labels", "retryPolicy"])
+        #expect(throws: GCPError.self) { try FieldMask.paths("", allowed: ["labels"]) }
+        #expect(throws: GCPError.self) { try FieldMask.paths("name", allowed: ["labels"]) }
+    }
+
+    @Test(arguments: ["short", "1project", "project-", "Project-one", String(repeating: "a", count: 31)])
+    func malformedProjectIDsAreRejected(_ id: String) {
+        #expect(throws: GCPError.self) { try Names.checkProjectID(id) }
+    }
 }
