@@ -14,24 +14,24 @@ public final class RSAKey: @unchecked Sendable {
 
     /// Reads a PEM private key (PKCS#8 or PKCS#1) or public key (SubjectPublicKeyInfo).
     public init(pem: String) throws(CryptoError) {
+        // BIO_new_mem_buf reads the caller's memory without copying it, so every read happens
+        // while the buffer is pinned.
         let bytes = Array(pem.utf8)
-        let bio = bytes.withUnsafeBytes { BIO_new_mem_buf($0.baseAddress, Int32($0.count)) }
-        guard let bio else { throw CryptoError("cannot read the PEM text") }
-        defer { BIO_free(bio) }
-        if let privateKey = PEM_read_bio_PrivateKey(bio, nil, nil, nil) {
-            key = privateKey
-            isPrivate = true
-            return
+        let loaded: (OpaquePointer, Bool)? = bytes.withUnsafeBytes { raw in
+            guard let bio = BIO_new_mem_buf(raw.baseAddress, Int32(raw.count)) else { return nil }
+            defer { BIO_free(bio) }
+            if let privateKey = PEM_read_bio_PrivateKey(bio, nil, nil, nil) { return (privateKey, true) }
+            _ = BIO_ctrl(bio, BIO_CTRL_RESET, 0, nil)
+            ERR_clear_error()
+            if let publicKey = PEM_read_bio_PUBKEY(bio, nil, nil, nil) { return (publicKey, false) }
+            ERR_clear_error()
+            return nil
         }
-        _ = BIO_ctrl(bio, BIO_CTRL_RESET, 0, nil)
-        ERR_clear_error()
-        if let publicKey = PEM_read_bio_PUBKEY(bio, nil, nil, nil) {
-            key = publicKey
-            isPrivate = false
-            return
+        guard let (key, isPrivate) = loaded else {
+            throw CryptoError("the text is not a PEM RSA private or public key")
         }
-        ERR_clear_error()
-        throw CryptoError("the text is not a PEM RSA private or public key")
+        self.key = key
+        self.isPrivate = isPrivate
     }
 
     /// Generates a new private key (for tests and fixtures).

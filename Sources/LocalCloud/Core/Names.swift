@@ -116,4 +116,19 @@ public enum Names {
                 "Invalid project id \"\(id)\": a project id is 6 to 30 lowercase letters, digits or hyphens, starts with a letter and does not end with a hyphen.")
         }
     }
+
+    /// A project named in a path or query: a project id (optionally domain-scoped, as in
+    /// "example.com:my-project"), a project number, or the wildcards "-" and "_".
+    public static func checkProjectReference(_ reference: String) throws {
+        if reference == "-" || reference == "_" { return }
+        if !reference.isEmpty, reference.allSatisfy({ ("0"..."9").contains($0) }) { return }
+        let id = reference.split(separator: ":").last.map(String.init) ?? reference
+        if reference.contains(":") {
+            let domain = reference.dropLast(id.count + 1)
+            guard !domain.isEmpty, domain.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "." || $0 == "-" }) else {
+                throw GCPError.invalid("Invalid project \"\(reference)\": a domain-scoped project is DOMAIN:PROJECT_ID.")
+            }
+        }
+        try checkProjectID(id)
+    }
 }

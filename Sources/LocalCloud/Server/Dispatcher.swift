@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -23,15 +24,34 @@ struct Dispatcher: HTTPResponder {
     let faults: FaultInjector
     let requireAuth: Bool
 
+    static let methodOverride = HTTPField.Name("X-HTTP-Method-Override")
+
+    /// The API a path belongs to by its prefix, for answering paths no route serves.
+    static func api(forUnservedPath path: String) -> (name: String, style: ErrorStyle)? {
+        for prefix in ["/storage/v1/", "/upload/storage/v1/", "/download/storage/v1/"] where path.hasPrefix(prefix) {
+            return ("Cloud Storage", .legacy)
+        }
+        if path.hasPrefix("/bigquery/v2/") { return ("BigQuery", .legacy) }
+        if path.hasPrefix("/v1/") { return ("v1", .canonical) }
+        return nil
+    }
+
     func respond(to request: Request, context requestContext: CloudRequestContext) async throws -> Response {
         let path = request.uri.path
-        switch table.match(method: request.method, path: path) {
-        case .notFound:
-            return .error(GCPError(code: 404, reason: "notFound",
-                                   message: "The Terrace local cloud serves no API at \(request.method) \(path)."), style: .canonical)
-        case .wrongMethod(let api, let style):
-            return .error(GCPError(code: 405, reason: "methodNotAllowed",
-                                   message: "\(request.method) is not a method of \(path) in the \(api) API."), style: style)
+        // Google's front end honours X-HTTP-Method-Override on POST (clients behind proxies use it).
+        var method = request.method
+        if method == .post, let name = Self.methodOverride, let override = request.headers[name],
+           let overridden = HTTPRequest.Method(override.uppercased()) {
+            method = overridden
+        }
+        switch table.match(method: method, path: path) {
+        case .notFound, .wrongMethod:
+            let decoded = PercentEncoding.decode(path) ?? path
+            guard let (api, style) = Self.api(forUnservedPath: path) else {
+                return .error(.notFound("The Terrace local cloud serves no API at \(decoded)."), style: .legacy)
+            }
+            let name = api == "v1" ? "" : api + " "
+            return .error(.notImplemented("the \(name)method \(method) \(decoded) (not yet, or not at all)"), style: style)
         case .found(let route, let params, let api, let style):
             if let fault = faults.draw(api: api, method: request.method.rawValue) {
                 switch fault {
@@ -59,16 +79,22 @@ struct Dispatcher: HTTPResponder {
                 let token = String(header.dropFirst("Bearer ".count))
                 guard let who = try? context.tokens.principal(for: token) else {
                     var error = GCPError.unauthenticated("Request had invalid authentication credentials: the access token is invalid or expired.")
+                    error.reason = "authError"
                     error.headers.append(("WWW-Authenticate", #"Bearer realm="https://accounts.google.com/", error="invalid_token""#))
                     return .error(error, style: style)
                 }
                 principal = who
             }
+            for key in ["project", "projectId"] {
+                if let project = params[key] {
+                    do { try Names.checkProjectReference(project) } catch let error as GCPError { return .error(error, style: style) }
+                }
+            }
             if request.method == .get, context.consistency.isHidden(path: path) {
                 return .error(.notFound("Not found: \(PercentEncoding.decode(path) ?? path) (just created; the local cloud's consistency delay is on)."), style: style)
             }
             let serviceRequest = ServiceRequest(
-                method: request.method, path: path, params: params, query: Query(raw: request.uri.query),
+                method: method, path: path, params: params, query: Query(raw: request.uri.query),
                 headers: request.headers, body: request.body, principal: principal,
                 authority: request.head.authority)
             do {

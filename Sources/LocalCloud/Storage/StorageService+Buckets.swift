@@ -22,6 +22,7 @@ extension StorageService {
         guard let project = request.query["project"], !project.isEmpty else {
             throw GCPError.required("Required parameter: project")
         }
+        try Names.checkProjectReference(project)
         guard let name = body["name"]?.stringValue, !name.isEmpty else { throw GCPError.required("Required: bucket name") }
         try Names.checkBucket(name)
         let now = context.clock.nowMicros()
@@ -61,6 +62,7 @@ extension StorageService {
         guard let project = request.query["project"], !project.isEmpty else {
             throw GCPError.required("Required parameter: project")
         }
+        try Names.checkProjectReference(project)
         let maxResults = Int(max(1, min(try request.query.int("maxResults") ?? 1000, 1000)))
         let after = try PageToken.parse(request.query["pageToken"]) ?? ""
         let prefix = request.query["prefix"] ?? ""

@@ -11,14 +11,14 @@ struct BigQueryDatasetTests {
                 "location": "EU", "defaultTableExpirationMs": "7200000",
             ])
             #expect(created["kind"] == "bigquery#dataset")
-            #expect(created["id"] == "proj:sales")
-            #expect(created["datasetReference"] == ["projectId": "proj", "datasetId": "sales"])
+            #expect(created["id"] == "proj-test:sales")
+            #expect(created["datasetReference"] == ["projectId": "proj-test", "datasetId": "sales"])
             #expect(created["creationTime"] == "1767225600000")
             #expect(created["lastModifiedTime"] == "1767225600000")
             #expect(created["location"] == "EU")
             #expect(created["labels"] == ["team": "finance"])
             #expect(created["defaultTableExpirationMs"] == "7200000")
-            #expect(created["selfLink"]?.stringValue?.hasSuffix("/bigquery/v2/projects/proj/datasets/sales") == true)
+            #expect(created["selfLink"]?.stringValue?.hasSuffix("/bigquery/v2/projects/proj-test/datasets/sales") == true)
             #expect(created["etag"]?.stringValue?.isEmpty == false)
             let (status, fetched) = try await cloud.call("GET", BQ.dataset("sales"))
             #expect(status == 200)
@@ -52,12 +52,12 @@ struct BigQueryDatasetTests {
                 ["role": "READER", "domain": "example.com"],
                 ["role": "OWNER", "specialGroup": "projectOwners"],
                 ["role": "READER", "iamMember": "allUsers"],
-                ["view": ["projectId": "proj", "datasetId": "other", "tableId": "v"]],
+                ["view": ["projectId": "proj-test", "datasetId": "other", "tableId": "v"]],
             ]])
             let access = created["access"]?.arrayValue ?? []
             #expect(access.count == 6)
             #expect(access.first == ["role": "READER", "userByEmail": "ann@example.com"])
-            #expect(access.last == ["view": ["projectId": "proj", "datasetId": "other", "tableId": "v"]])
+            #expect(access.last == ["view": ["projectId": "proj-test", "datasetId": "other", "tableId": "v"]])
         }
     }
 
@@ -69,7 +69,7 @@ struct BigQueryDatasetTests {
         ["role": "READER", "specialGroup": "everybody"],
         ["role": "reader-ish", "domain": "example.com"],
         ["role": "READER", "iamMember": "nobody"],
-        ["view": ["projectId": "proj", "datasetId": "other"]],
+        ["view": ["projectId": "proj-test", "datasetId": "other"]],
     ])
     func badAccessEntryIsRejectedAndNothingIsStored(entry: JSON) async throws {
         try await withCloud { cloud in
@@ -136,7 +136,7 @@ struct BigQueryDatasetTests {
             let (status, body) = try await cloud.call("POST", BQ.datasets, BQ.datasetBody("d", ["description": "second"]))
             #expect(status == 409)
             #expect(body.errorReason == "duplicate")
-            #expect(body["error"]?["message"] == "Already Exists: Dataset proj:d")
+            #expect(body["error"]?["message"] == "Already Exists: Dataset proj-test:d")
             #expect(try await cloud.call("GET", BQ.dataset("d")).body == first)
         }
     }
@@ -146,7 +146,7 @@ struct BigQueryDatasetTests {
             let (status, body) = try await cloud.call("GET", BQ.dataset("nope"))
             #expect(status == 404)
             #expect(body.errorReason == "notFound")
-            #expect(body["error"]?["message"] == "Not found: Dataset proj:nope")
+            #expect(body["error"]?["message"] == "Not found: Dataset proj-test:nope")
             #expect(try await cloud.call("DELETE", BQ.dataset("nope")).status == 404)
             #expect(try await cloud.call("PATCH", BQ.dataset("nope"), ["description": "x"]).status == 404)
         }
@@ -235,7 +235,7 @@ struct BigQueryDatasetTests {
             let (status, body) = try await cloud.call("DELETE", BQ.dataset("d"))
             #expect(status == 400)
             #expect(body.errorReason == "resourceInUse")
-            #expect(body["error"]?["message"] == "Dataset proj:d is still in use")
+            #expect(body["error"]?["message"] == "Dataset proj-test:d is still in use")
             #expect(try await cloud.call("GET", BQ.table("d", "t")).status == 200)
         }
     }
@@ -274,7 +274,7 @@ struct BigQueryDatasetTests {
                 token = page["nextPageToken"]?.stringValue
                 pages += 1
             } while token != nil && pages < 10
-            #expect(seen == ["proj:a", "proj:b", "proj:c", "proj:d", "proj:e"])
+            #expect(seen == ["proj-test:a", "proj-test:b", "proj-test:c", "proj-test:d", "proj-test:e"])
             #expect(pages == 3)
         }
     }
@@ -285,11 +285,11 @@ struct BigQueryDatasetTests {
             try await BQ.createDataset(cloud, "b", ["labels": ["env": "dev"]])
             try await BQ.createDataset(cloud, "c")
             let (_, prod) = try await cloud.call("GET", BQ.datasets + "?filter=labels.env:prod")
-            #expect(BQ.ids(prod, "datasets") == ["proj:a"])
+            #expect(BQ.ids(prod, "datasets") == ["proj-test:a"])
             let (_, withEnv) = try await cloud.call("GET", BQ.datasets + "?filter=labels.env")
-            #expect(BQ.ids(withEnv, "datasets") == ["proj:a", "proj:b"])
+            #expect(BQ.ids(withEnv, "datasets") == ["proj-test:a", "proj-test:b"])
             let (_, both) = try await cloud.call("GET", BQ.datasets + "?filter=labels.env%20labels.team:x")
-            #expect(BQ.ids(both, "datasets") == ["proj:a"])
+            #expect(BQ.ids(both, "datasets") == ["proj-test:a"])
         }
     }
 
@@ -298,9 +298,9 @@ struct BigQueryDatasetTests {
             try await BQ.createDataset(cloud, "_scratch")
             try await BQ.createDataset(cloud, "visible")
             let (_, normal) = try await cloud.call("GET", BQ.datasets)
-            #expect(BQ.ids(normal, "datasets") == ["proj:visible"])
+            #expect(BQ.ids(normal, "datasets") == ["proj-test:visible"])
             let (_, all) = try await cloud.call("GET", BQ.datasets + "?all=true")
-            #expect(BQ.ids(all, "datasets") == ["proj:_scratch", "proj:visible"])
+            #expect(BQ.ids(all, "datasets") == ["proj-test:_scratch", "proj-test:visible"])
         }
     }
 }

@@ -11,8 +11,8 @@ struct BigQueryTableTests {
                 "description": "Events", "friendlyName": "E", "labels": ["k": "v"],
             ])
             #expect(created["kind"] == "bigquery#table")
-            #expect(created["id"] == "proj:d.events")
-            #expect(created["tableReference"] == ["projectId": "proj", "datasetId": "d", "tableId": "events"])
+            #expect(created["id"] == "proj-test:d.events")
+            #expect(created["tableReference"] == ["projectId": "proj-test", "datasetId": "d", "tableId": "events"])
             #expect(created["type"] == "TABLE")
             #expect(created["location"] == "EU")
             #expect(created["numRows"] == "0")
@@ -88,7 +88,7 @@ struct BigQueryTableTests {
             let (status, body) = try await cloud.call("POST", BQ.tables("d"), BQ.tableBody("d", "t", ["description": "second"]))
             #expect(status == 409)
             #expect(body.errorReason == "duplicate")
-            #expect(body["error"]?["message"] == "Already Exists: Table proj:d.t")
+            #expect(body["error"]?["message"] == "Already Exists: Table proj-test:d.t")
             #expect(try await cloud.call("GET", BQ.table("d", "t")).body == first)
         }
     }
@@ -99,13 +99,13 @@ struct BigQueryTableTests {
             let (status, body) = try await cloud.call("GET", BQ.table("d", "nope"))
             #expect(status == 404)
             #expect(body.errorReason == "notFound")
-            #expect(body["error"]?["message"] == "Not found: Table proj:d.nope")
+            #expect(body["error"]?["message"] == "Not found: Table proj-test:d.nope")
             let (status2, body2) = try await cloud.call("POST", BQ.tables("gone"), BQ.tableBody("gone", "t"))
             #expect(status2 == 404)
-            #expect(body2["error"]?["message"] == "Not found: Dataset proj:gone")
+            #expect(body2["error"]?["message"] == "Not found: Dataset proj-test:gone")
             let (status3, body3) = try await cloud.call("GET", BQ.table("gone", "t"))
             #expect(status3 == 404)
-            #expect(body3["error"]?["message"] == "Not found: Dataset proj:gone")
+            #expect(body3["error"]?["message"] == "Not found: Dataset proj-test:gone")
         }
     }
 
@@ -309,10 +309,10 @@ struct BigQueryTableTests {
             let (_, first) = try await cloud.call("GET", BQ.tables("d") + "?maxResults=3")
             #expect(first["kind"] == "bigquery#tableList")
             #expect(first["totalItems"] == 5)
-            #expect(BQ.ids(first, "tables") == ["proj:d.t1", "proj:d.t2", "proj:d.t3"])
+            #expect(BQ.ids(first, "tables") == ["proj-test:d.t1", "proj-test:d.t2", "proj-test:d.t3"])
             let token = first["nextPageToken"]?.stringValue ?? ""
             let (_, second) = try await cloud.call("GET", BQ.tables("d") + "?maxResults=3&pageToken=\(token)")
-            #expect(BQ.ids(second, "tables") == ["proj:d.t4", "proj:d.t5"])
+            #expect(BQ.ids(second, "tables") == ["proj-test:d.t4", "proj-test:d.t5"])
             #expect(second["nextPageToken"] == nil)
         }
     }

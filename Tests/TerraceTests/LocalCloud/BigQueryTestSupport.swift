@@ -3,7 +3,7 @@ import TerraceJSON
 
 /// Paths and small helpers the BigQuery tests share.
 enum BQ {
-    static let project = "proj"
+    static let project = "proj-test"
     static let datasets = "/bigquery/v2/projects/\(project)/datasets"
 
     static func dataset(_ id: String) -> String { "\(datasets)/\(id)" }

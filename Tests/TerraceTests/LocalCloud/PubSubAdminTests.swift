@@ -8,7 +8,7 @@ struct PubSubAdminTests {
     @Test func topicLifecycleWithLabelsAndMaskedPatch() async throws {
         try await withCloud { cloud in
             let created = try await cloud.pubsubCreateTopic("orders", ["labels": ["team": "data"], "messageRetentionDuration": "86400s"])
-            #expect(created["name"] == "projects/proj/topics/orders")
+            #expect(created["name"] == "projects/proj-test/topics/orders")
             #expect(created["labels"]?["team"] == "data")
             #expect(created["messageRetentionDuration"] == "86400s")
 
@@ -71,7 +71,7 @@ struct PubSubAdminTests {
 
     @Test func bodyNameThatDisagreesWithThePathIsInvalid() async throws {
         try await withCloud { cloud in
-            let (status, body) = try await cloud.call("PUT", cloud.pubsubTopicPath("orders"), ["name": "projects/proj/topics/other"])
+            let (status, body) = try await cloud.call("PUT", cloud.pubsubTopicPath("orders"), ["name": "projects/proj-test/topics/other"])
             #expect(status == 400)
             #expect(body.errorStatus == "INVALID_ARGUMENT")
             #expect(try await cloud.pubsubTopicNames().isEmpty)
@@ -101,11 +101,11 @@ struct PubSubAdminTests {
     @Test func topicListPagesWithPageToken() async throws {
         try await withCloud { cloud in
             for id in ["topic-a", "topic-b", "topic-c"] { try await cloud.pubsubCreateTopic(id) }
-            let (_, first) = try await cloud.call("GET", "/v1/projects/proj/topics?pageSize=2")
+            let (_, first) = try await cloud.call("GET", "/v1/projects/proj-test/topics?pageSize=2")
             #expect(first["topics"]?.arrayValue?.count == 2)
             let token = try #require(first["nextPageToken"]?.stringValue)
-            let (_, second) = try await cloud.call("GET", "/v1/projects/proj/topics?pageSize=2&pageToken=\(token)")
-            #expect(second["topics"]?[0]?["name"] == "projects/proj/topics/topic-c")
+            let (_, second) = try await cloud.call("GET", "/v1/projects/proj-test/topics?pageSize=2&pageToken=\(token)")
+            #expect(second["topics"]?[0]?["name"] == "projects/proj-test/topics/topic-c")
             #expect(second["nextPageToken"] == nil)
         }
     }
@@ -114,7 +114,7 @@ struct PubSubAdminTests {
         try await withCloud { cloud in
             try await cloud.pubsubCreateTopic("orders")
             let created = try await cloud.pubsubCreateSubscription("workers", topic: "orders", ["labels": ["env": "dev"]])
-            #expect(created["topic"] == "projects/proj/topics/orders")
+            #expect(created["topic"] == "projects/proj-test/topics/orders")
             #expect(created["ackDeadlineSeconds"] == 10)
             #expect(created["messageRetentionDuration"] == "604800s")
             #expect(created["labels"]?["env"] == "dev")
@@ -128,7 +128,7 @@ struct PubSubAdminTests {
             #expect(patched["labels"]?["env"] == "dev")
 
             let (_, listed) = try await cloud.call("GET", cloud.pubsubTopicPath("orders", "/subscriptions"))
-            #expect(listed["subscriptions"] == ["projects/proj/subscriptions/workers"])
+            #expect(listed["subscriptions"] == ["projects/proj-test/subscriptions/workers"])
 
             let (deleteStatus, _) = try await cloud.call("DELETE", cloud.pubsubSubscriptionPath("workers"))
             #expect(deleteStatus == 200)
@@ -138,7 +138,7 @@ struct PubSubAdminTests {
 
     @Test func subscriptionToAMissingTopicIsNotFoundAndStoresNothing() async throws {
         try await withCloud { cloud in
-            let (status, body) = try await cloud.call("PUT", cloud.pubsubSubscriptionPath("workers"), ["topic": "projects/proj/topics/nope"])
+            let (status, body) = try await cloud.call("PUT", cloud.pubsubSubscriptionPath("workers"), ["topic": "projects/proj-test/topics/nope"])
             #expect(status == 404)
             #expect(body.errorStatus == "NOT_FOUND")
             #expect(try await cloud.pubsubSubscriptionNames().isEmpty)
@@ -146,14 +146,14 @@ struct PubSubAdminTests {
     }
 
     @Test(arguments: [
-        ["ackDeadlineSeconds": 5] as JSON, ["ackDeadlineSeconds": 601], ["deadLetterPolicy": ["deadLetterTopic": "projects/proj/topics/orders", "maxDeliveryAttempts": 4]],
+        ["ackDeadlineSeconds": 5] as JSON, ["ackDeadlineSeconds": 601], ["deadLetterPolicy": ["deadLetterTopic": "projects/proj-test/topics/orders", "maxDeliveryAttempts": 4]],
         ["retryPolicy": ["minimumBackoff": "700s"]], ["labels": ["Bad": "x"]],
     ])
     func badSubscriptionSettingsAreInvalidAndStoreNothing(_ extra: JSON) async throws {
         try await withCloud { cloud in
             try await cloud.pubsubCreateTopic("orders")
             var body = extra.objectValue ?? [:]
-            body["topic"] = "projects/proj/topics/orders"
+            body["topic"] = "projects/proj-test/topics/orders"
             let (status, answer) = try await cloud.call("PUT", cloud.pubsubSubscriptionPath("workers"), .object(body))
             #expect(status == 400)
             #expect(answer.errorStatus == "INVALID_ARGUMENT")
@@ -177,7 +177,7 @@ struct PubSubAdminTests {
             try await cloud.pubsubCreateTopic("orders")
             let created = try await cloud.pubsubCreateSubscription("workers", topic: "orders")
             let (status, body) = try await cloud.call("PATCH", cloud.pubsubSubscriptionPath("workers"), [
-                "subscription": ["deadLetterPolicy": ["deadLetterTopic": "projects/proj/topics/missing"]],
+                "subscription": ["deadLetterPolicy": ["deadLetterTopic": "projects/proj-test/topics/missing"]],
                 "updateMask": "deadLetterPolicy",
             ])
             #expect(status == 404)
@@ -191,7 +191,7 @@ struct PubSubAdminTests {
         try await withCloud { cloud in
             try await cloud.pubsubCreateTopic("orders")
             let (status, body) = try await cloud.call("PUT", cloud.pubsubSubscriptionPath("workers"), [
-                "topic": "projects/proj/topics/orders", "ackDeadline": 30,
+                "topic": "projects/proj-test/topics/orders", "ackDeadline": 30,
             ])
             #expect(status == 400)
             #expect(body.errorStatus == "INVALID_ARGUMENT")
@@ -203,7 +203,7 @@ struct PubSubAdminTests {
         try await withCloud { cloud in
             try await cloud.pubsubCreateTopic("orders")
             let (status, body) = try await cloud.call("PUT", cloud.pubsubSubscriptionPath("workers"), [
-                "topic": "projects/proj/topics/orders", "pushConfig": ["pushEndpoint": "https://example.com/push"],
+                "topic": "projects/proj-test/topics/orders", "pushConfig": ["pushEndpoint": "https://example.com/push"],
             ])
             #expect(status == 501)
             #expect(body.errorStatus == "UNIMPLEMENTED")

@@ -84,7 +84,7 @@ struct PubSubMessagingTests {
             try await cloud.pubsubCreateTopic("orders")
             try await cloud.pubsubCreateTopic("dead")
             try await cloud.pubsubCreateSubscription("workers", topic: "orders", [
-                "ackDeadlineSeconds": 20, "deadLetterPolicy": ["deadLetterTopic": "projects/proj/topics/dead"],
+                "ackDeadlineSeconds": 20, "deadLetterPolicy": ["deadLetterTopic": "projects/proj-test/topics/dead"],
             ])
             try await cloud.pubsubPublish("orders", ["a"])
             let first = try await cloud.pubsubPull("workers")
@@ -180,7 +180,7 @@ struct PubSubMessagingTests {
             try await cloud.pubsubCreateTopic("dead")
             try await cloud.pubsubCreateSubscription("dead-reader", topic: "dead")
             try await cloud.pubsubCreateSubscription("workers", topic: "orders", [
-                "deadLetterPolicy": ["deadLetterTopic": "projects/proj/topics/dead", "maxDeliveryAttempts": 5],
+                "deadLetterPolicy": ["deadLetterTopic": "projects/proj-test/topics/dead", "maxDeliveryAttempts": 5],
             ])
             try await cloud.pubsubPublish("orders", ["poison"], attributes: ["id": "7"])
             for attempt in 1...5 {

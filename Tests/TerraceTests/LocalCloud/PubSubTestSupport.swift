@@ -3,9 +3,9 @@ import TerraceJSON
 
 /// Small Pub/Sub helpers for the PubSub* suites.
 extension TestCloud {
-    static let pubsubProject = "proj"
+    static let pubsubProject = "proj-test"
 
-    /// "/v1/projects/proj/topics/ID" (or subscriptions) plus an optional suffix.
+    /// "/v1/projects/proj-test/topics/ID" (or subscriptions) plus an optional suffix.
     func pubsubTopicPath(_ id: String, _ suffix: String = "") -> String { "/v1/projects/\(Self.pubsubProject)/topics/\(id)\(suffix)" }
     func pubsubSubscriptionPath(_ id: String, _ suffix: String = "") -> String {
         "/v1/projects/\(Self.pubsubProject)/subscriptions/\(id)\(suffix)"

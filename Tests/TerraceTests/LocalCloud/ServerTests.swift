@@ -47,4 +47,43 @@ struct ServerTests {
             }
         }
     }
+
+    @Test func unservedMethodsOfAServedAPIAnswer501NotImplemented() async throws {
+        try await withCloud { cloud in
+            let (status, body) = try await cloud.call("POST", "/bigquery/v2/projects/proj-server/jobs", ["configuration": [:]])
+            #expect(status == 501)
+            #expect(body.errorReason == "notImplemented")
+            #expect(body["error"]?["message"]?.stringValue?.contains("POST /bigquery/v2/projects/proj-server/jobs") == true)
+            let (pubsub, pubsubBody) = try await cloud.call("GET", "/v1/projects/proj-server/snapshots")
+            #expect(pubsub == 501)
+            #expect(pubsubBody.errorStatus == "UNIMPLEMENTED")
+        }
+    }
+
+    @Test func methodOverrideHeaderTurnsAPostIntoAPatch() async throws {
+        try await withCloud { cloud in
+            _ = try await cloud.call("POST", "/storage/v1/b?project=proj-server", ["name": "override-bucket"])
+            let (status, bucket) = try await cloud.call("POST", "/storage/v1/b/override-bucket", ["labels": ["team": "data"]],
+                                                        headers: [("X-HTTP-Method-Override", "PATCH")])
+            #expect(status == 200)
+            #expect(bucket["labels"] == ["team": "data"])
+        }
+    }
+
+    @Test(arguments: [
+        ("POST", "/storage/v1/b?project=no"),
+        ("PUT", "/v1/projects/Bad_Project/topics/orders"),
+        ("POST", "/bigquery/v2/projects/x/datasets"),
+    ])
+    func malformedProjectsAreInvalidAndStoreNothing(_ method: String, _ path: String) async throws {
+        try await withCloud { cloud in
+            let body: JSON = path.contains("bigquery") ? ["datasetReference": ["projectId": "x", "datasetId": "d"]]
+                : path.contains("storage") ? ["name": "some-bucket"] : [:]
+            let (status, answer) = try await cloud.call(method, path, body)
+            #expect(status == 400)
+            #expect(answer["error"]?["message"]?.stringValue?.contains("project") == true)
+            let (_, list) = try await cloud.call("GET", "/storage/v1/b?project=proj-server")
+            #expect(list["items"] == nil)
+        }
+    }
 }

@@ -175,7 +175,7 @@ struct StorageBucketTests {
     @Test func listPagesByProjectAndPrefix() async throws {
         try await withCloud { cloud in
             for name in ["alpha-1", "alpha-2", "alpha-3", "beta-1"] { _ = try await StorageFixture.createBucket(cloud, name) }
-            _ = try await cloud.call("POST", "/storage/v1/b?project=other", ["name": "alpha-other"])
+            _ = try await cloud.call("POST", "/storage/v1/b?project=other-project", ["name": "alpha-other"])
             let (_, first) = try await cloud.call("GET", "/storage/v1/b?project=proj-a&prefix=alpha&maxResults=2")
             #expect(first["items"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["alpha-1", "alpha-2"])
             let token = try #require(first["nextPageToken"]?.stringValue)
