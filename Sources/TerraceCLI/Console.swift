@@ -37,7 +37,7 @@ struct Console: Sendable {
     /// One sentence on standard error: what failed and what to do.
     func error(_ text: String) {
         let useColor = isatty(STDERR_FILENO) == 1 && getenv("NO_COLOR") == nil
-        let label = useColor ? "\u{1B}[31merror:\u{1B}[0m" : "error:"
+        let label = useColor ? "\u{1B}[31mError:\u{1B}[0m" : "Error:"
         Console.write("\(label) \(text)\n", to: STDERR_FILENO)
     }
 

@@ -8,15 +8,16 @@ struct LocalServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the local cloud on one port until interrupted.",
         discussion: """
-            Every API is served on Google's own paths under one base URL: /storage/v1, /upload/storage/v1,
-            /bigquery/v2, and /v1/projects/... for Pub/Sub, IAM, Resource Manager, Service Usage and IAM
-            Credentials; the OAuth2 token endpoint is /token. Data lives under --data and survives restarts.
+            Every API is served on Google's own paths under one base URL: /storage/v1 and \
+            /upload/storage/v1 (Cloud Storage), /bigquery/v2 (BigQuery), and /v1/projects/… (Pub/Sub, IAM, \
+            Resource Manager, Service Usage, IAM Credentials). The OAuth2 token endpoint is /token. Data \
+            lives under --data and survives restarts.
 
-            --faults takes a ';'-separated SPEC: seed=N, consistency=SECONDS, stall=SECONDS, and rules
-            SELECTOR=RATE:KIND where SELECTOR is *, an API (storage, bigquery, pubsub, iam,
-            cloudresourcemanager, serviceusage, iamcredentials, oauth2) or API.METHOD (storage.PUT), and KIND
-            is 429, 500, 502, 503, 504 (optionally +retry-after=SECONDS), stall or reset.
-            Example: --faults 'seed=7;storage.GET=0.2:503+retry-after=1;pubsub=0.1:reset;consistency=2'
+            --faults takes ';'-separated settings: seed=N, consistency=SECONDS (new resources answer 404 for \
+            that long), stall=SECONDS, and rules SELECTOR=RATE:KIND. SELECTOR is *, an API (storage, \
+            bigquery, pubsub, iam, cloudresourcemanager, serviceusage, iamcredentials, oauth2) or \
+            API.METHOD (storage.PUT); KIND is 429, 500, 502, 503 or 504 (optionally +retry-after=SECONDS), \
+            stall or reset. For example: 'seed=7;storage.GET=0.2:503+retry-after=1;consistency=2'.
             """
     )
 
@@ -102,10 +103,11 @@ struct LocalServeCommand: AsyncParsableCommand {
         console.line()
         console.line("Point Google's clients at it:")
         for line in console.table([
-            ["export STORAGE_EMULATOR_HOST=\(base)"],
-            ["export PUBSUB_EMULATOR_HOST=\(base.replacingPrefix("http://"))"],
-            ["export BIGQUERY_EMULATOR_HOST=\(base)"],
+            ["STORAGE_EMULATOR_HOST", base],
+            ["google-cloud-* clients", "client_options={\"api_endpoint\": \"\(base)\"}"],
+            ["google-api-python-client", "client_options={\"api_endpoint\": \"\(base)/\"}  (Storage: \(base)/storage/v1/)"],
         ]) { console.line(line) }
+        console.line(console.styled("  Pub/Sub is served over REST (JSON), not gRPC, so PUBSUB_EMULATOR_HOST does not apply.", .dim))
         console.line()
         console.line(console.styled("Ctrl-C to stop.", .dim))
     }

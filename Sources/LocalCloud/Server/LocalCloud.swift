@@ -1,6 +1,9 @@
 import Hummingbird
 import Logging
 import NIOCore
+#if canImport(Glibc)
+import Glibc
+#endif
 import ServiceLifecycle
 import Synchronization
 import TerraceJSON
@@ -60,13 +63,41 @@ public final class LocalCloud: Sendable {
 
     /// Opens the data directory (locking it), and starts serving; returns once the port is bound.
     public static func start(_ configuration: Configuration) async throws -> LocalCloud {
-        let lock = try DataDirectoryLock(directory: configuration.dataDirectory)
+        let lock: DataDirectoryLock
+        do {
+            lock = try DataDirectoryLock(directory: configuration.dataDirectory)
+        } catch let error as GCPError {
+            throw LocalCloudError("cannot use \(configuration.dataDirectory) as the data directory: \(error.message)")
+        }
         do {
             return try await start(configuration, lock: lock)
+        } catch let error as GCPError {
+            lock.release()
+            throw LocalCloudError("cannot use \(configuration.dataDirectory) as the data directory: \(error.message)")
         } catch {
             lock.release()
             throw error
         }
+    }
+
+    /// One sentence for a failure to bind `host:port`.
+    static func listenError(_ error: any Error, host: String, port: Int) -> LocalCloudError {
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case EADDRINUSE:
+                return LocalCloudError("port \(port) on \(host) is already in use; stop what is using it, or pick another with --port (0 picks a free one)")
+            case EADDRNOTAVAIL:
+                return LocalCloudError("\(host) is not an address of this machine; use --host 127.0.0.1 (the default)")
+            case EACCES:
+                return LocalCloudError("no permission to listen on port \(port); use a port above 1023")
+            default:
+                return LocalCloudError("cannot listen on \(host):\(port): \(String(cString: strerror(io.errnoCode)))")
+            }
+        }
+        if error is SocketAddressError || error is SocketAddressError.UnknownHost {
+            return LocalCloudError("\(host) is not an address or host name this machine can listen on; use --host 127.0.0.1 (the default)")
+        }
+        return LocalCloudError("cannot listen on \(host):\(port): \(error)")
     }
 
     private static func start(_ configuration: Configuration, lock: DataDirectoryLock) async throws -> LocalCloud {
@@ -104,8 +135,7 @@ public final class LocalCloud: Sendable {
         do {
             port = try await bound.value()
         } catch {
-            throw LocalCloudError(
-                "cannot listen on \(configuration.host):\(configuration.port): \(error); is another server using that port?")
+            throw listenError(error, host: configuration.host, port: configuration.port)
         }
         var summary: [(String, Int)] = []
         for api in apis {

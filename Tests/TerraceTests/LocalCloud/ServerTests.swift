@@ -43,7 +43,7 @@ struct ServerTests {
             await #expect {
                 _ = try await LocalCloud.start(configuration)
             } throws: { error in
-                String(describing: error).contains("cannot listen on 127.0.0.1:\(first.cloud.port)")
+                String(describing: error) == "port \(first.cloud.port) on 127.0.0.1 is already in use; stop what is using it, or pick another with --port (0 picks a free one)"
             }
         }
     }
@@ -84,6 +84,24 @@ struct ServerTests {
             #expect(answer["error"]?["message"]?.stringValue?.contains("project") == true)
             let (_, list) = try await cloud.call("GET", "/storage/v1/b?project=proj-server")
             #expect(list["items"] == nil)
+        }
+    }
+
+    @Test func anAddressThisMachineCannotListenOnIsOneClearError() async throws {
+        var configuration = LocalCloud.Configuration(dataDirectory: makeTemporaryDirectory())
+        configuration.host = "999.1.1.1"
+        await #expect {
+            _ = try await LocalCloud.start(configuration)
+        } throws: { error in
+            String(describing: error).hasPrefix("999.1.1.1 is not an address or host name this machine can listen on")
+        }
+    }
+
+    @Test func anUnusableDataDirectoryIsOneClearError() async throws {
+        await #expect {
+            _ = try await LocalCloud.start(LocalCloud.Configuration(dataDirectory: "/proc/terrace-cannot-be-here"))
+        } throws: { error in
+            String(describing: error).hasPrefix("cannot use /proc/terrace-cannot-be-here as the data directory: cannot create directory")
         }
     }
 }
