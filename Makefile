@@ -19,7 +19,12 @@ release: deps
 run: build
 	$(BIN) local serve --data .terrace/local/$(ENV)
 
-test: test-swift conformance
+# One build serves both suites: `--build-tests` also builds the terrace binary the
+# conformance tests drive.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	TERRACE_BIN=$(BIN) bash scripts/conformance.sh
 
 test-swift: deps
 	$(SWIFT) build --build-tests

@@ -163,26 +163,25 @@ extension StorageService {
     }
 
     /// The inclusive byte range a `Range` header asks of an object of `size` bytes; nil for the
-    /// whole object. A malformed header is 400, one past the end 416.
+    /// whole object. A header that is not a valid single byte range is ignored, as RFC 9110
+    /// §14.2 requires and Cloud Storage does; a valid one past the end is 416.
     static func parseRange(_ header: String?, size: Int64) throws -> (Int64, Int64)? {
-        guard let header else { return nil }
-        let bad = GCPError.invalid("Invalid Range header \"\(header)\": expected bytes=FIRST-LAST, bytes=FIRST- or bytes=-SUFFIX.")
-        guard header.hasPrefix("bytes=") else { throw bad }
+        guard let header, header.hasPrefix("bytes=") else { return nil }
         let spec = header.dropFirst("bytes=".count)
         let parts = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2, !spec.contains(",") else { throw bad }
+        guard parts.count == 2, !spec.contains(",") else { return nil }
         var unsatisfiable = GCPError(code: 416, reason: "requestedRangeNotSatisfiable",
                                      message: "The requested range cannot be satisfied: \(header) of an object of \(size) bytes.")
         unsatisfiable.headers = [("Content-Range", "bytes */\(size)")]
         if parts[0].isEmpty {
-            guard let suffix = Int64(parts[1]), suffix >= 0 else { throw bad }
+            guard let suffix = Int64(parts[1]), suffix >= 0 else { return nil }
             guard suffix > 0, size > 0 else { throw unsatisfiable }
             return (max(0, size - suffix), size - 1)
         }
-        guard let first = Int64(parts[0]), first >= 0 else { throw bad }
+        guard let first = Int64(parts[0]), first >= 0 else { return nil }
         var last = size - 1
         if !parts[1].isEmpty {
-            guard let given = Int64(parts[1]), given >= first else { throw bad }
+            guard let given = Int64(parts[1]), given >= first else { return nil }
             last = min(given, size - 1)
         }
         guard first < size else { throw unsatisfiable }
