@@ -56,7 +56,7 @@ enum BigQueryDatasetFields {
         guard let text = value.stringValue, !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
             throw GCPError.invalid("Invalid value for location: \(value.encoded()).")
         }
-        return ["us", "eu"].contains(text.lowercased()) ? text.uppercased() : text.lowercased()
+        return try Locations.bigQuery(text)
     }
 
     /// What BigQuery grants when a dataset is created without `access`.

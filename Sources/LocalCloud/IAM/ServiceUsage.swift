@@ -104,6 +104,11 @@ extension IAMService {
         guard ok else {
             throw GCPError.invalid("Invalid service name \"\(name)\": expected a service such as bigquery.googleapis.com.")
         }
+        guard name.hasSuffix(".googleapis.com") else {
+            // What Service Usage answers for a service it does not know.
+            throw GCPError(code: 403, reason: "forbidden",
+                           message: "Not found or permission denied for service(s): \(name).", status: "PERMISSION_DENIED")
+        }
         return name
     }
 

@@ -27,7 +27,7 @@ extension StorageService {
         try Names.checkBucket(name)
         let now = context.clock.nowMicros()
         var resource = try normalisedBucket(fields: body.objectValue ?? [:], previous: nil, now: now)
-        let location = (body["location"]?.stringValue ?? "US").uppercased()
+        let location = try Locations.storage(body["location"]?.stringValue ?? "US")
         resource["location"] = .string(location)
         resource["locationType"] = .string(
             Self.multiRegions.contains(location) ? "multi-region" : Self.dualRegions.contains(location) ? "dual-region" : "region")

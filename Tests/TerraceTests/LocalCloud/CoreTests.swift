@@ -124,4 +124,13 @@ struct CoreTests {
     func malformedProjectIDsAreRejected(_ id: String) {
         #expect(throws: GCPError.self) { try Names.checkProjectID(id) }
     }
+
+    @Test func locationsFollowEachServicesSpelling() throws {
+        #expect(try Locations.storage("europe-west1") == "EUROPE-WEST1")
+        #expect(try Locations.storage("nam4") == "NAM4")
+        #expect(try Locations.bigQuery("eu") == "EU")
+        #expect(try Locations.bigQuery("EUROPE-WEST1") == "europe-west1")
+        #expect(throws: GCPError.self) { try Locations.storage("MARS") }
+        #expect(throws: GCPError.self) { try Locations.bigQuery("moon") }
+    }
 }

@@ -89,12 +89,21 @@ struct IAMServiceUsageTests {
         }
     }
 
+    @Test func aServiceOutsideGoogleAPIsIsNotFoundOrDenied() async throws {
+        try await withCloud { cloud in
+            let (status, body) = try await cloud.call("POST", "\(Self.base)/notaservice.example.com:enable", [:])
+            #expect(status == 403)
+            #expect(body.errorStatus == "PERMISSION_DENIED")
+            #expect(try await enabledNames(cloud) == [])
+        }
+    }
+
     @Test func listFiltersByStateAndPaginates() async throws {
         try await withCloud { cloud in
             _ = try await cloud.call("POST", "\(Self.base):batchEnable",
-                                     ["serviceIds": ["storage.googleapis.com", "bigquery.googleapis.com", "custom.example.com"]])
+                                     ["serviceIds": ["storage.googleapis.com", "bigquery.googleapis.com", "custom.googleapis.com"]])
             let (_, page1) = try await cloud.call("GET", "\(Self.base)?filter=state:ENABLED&pageSize=2")
-            #expect(page1["services"]?.arrayValue?.compactMap { $0["config"]?["name"]?.stringValue } == ["bigquery.googleapis.com", "custom.example.com"])
+            #expect(page1["services"]?.arrayValue?.compactMap { $0["config"]?["name"]?.stringValue } == ["bigquery.googleapis.com", "custom.googleapis.com"])
             let token = page1["nextPageToken"]?.stringValue ?? ""
             let (_, page2) = try await cloud.call("GET", "\(Self.base)?filter=state:ENABLED&pageSize=2&pageToken=\(token)")
             #expect(page2["services"]?.arrayValue?.compactMap { $0["config"]?["name"]?.stringValue } == ["storage.googleapis.com"])

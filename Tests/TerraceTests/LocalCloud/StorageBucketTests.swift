@@ -53,6 +53,15 @@ struct StorageBucketTests {
         }
     }
 
+    @Test func unknownLocationIsInvalidAndStoresNothing() async throws {
+        try await withCloud { cloud in
+            let (status, body) = try await cloud.call("POST", "/storage/v1/b?project=proj-a", ["name": "mars-bucket", "location": "MARS"])
+            #expect(status == 400)
+            #expect(body.errorReason == "invalid")
+            #expect(try await StorageFixture.bucketNames(cloud) == [])
+        }
+    }
+
     @Test func defaultLocationIsUS() async throws {
         try await withCloud { cloud in
             let bucket = try await StorageFixture.createBucket(cloud)
