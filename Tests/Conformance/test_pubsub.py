@@ -176,12 +176,12 @@ def test_dead_letter_after_max_delivery_attempts(pubsub, project, topic, uid):
 def test_topic_iam_policy_round_trips(pubsub, topic):
     policy = pubsub.projects().topics().getIamPolicy(resource=topic).execute()
     policy.setdefault("bindings", []).append(
-        {"role": "roles/pubsub.publisher", "members": ["serviceAccount:pub@conformance-project.iam.gserviceaccount.com"]})
+        {"role": "roles/pubsub.publisher", "members": ["user:publisher@example.com"]})
     new = pubsub.projects().topics().setIamPolicy(resource=topic, body={"policy": policy}).execute()
     assert new["etag"] != policy.get("etag")
     again = pubsub.projects().topics().getIamPolicy(resource=topic).execute()
     assert {"role": "roles/pubsub.publisher",
-            "members": ["serviceAccount:pub@conformance-project.iam.gserviceaccount.com"]} in again["bindings"]
+            "members": ["user:publisher@example.com"]} in again["bindings"]
 
 
 def test_topic_iam_set_with_stale_etag_is_aborted(pubsub, topic):
@@ -303,3 +303,16 @@ def test_subscription_patch_changes_ack_deadline(pubsub, project, topic):
     pubsub.projects().subscriptions().patch(
         name=sub, body={"subscription": {"ackDeadlineSeconds": 30}, "updateMask": "ackDeadlineSeconds"}).execute()
     assert pubsub.projects().subscriptions().get(subscription=sub).execute()["ackDeadlineSeconds"] == 30
+
+
+def test_binding_a_service_account_that_does_not_exist_is_invalid(pubsub, topic):
+    from googleapiclient.errors import HttpError
+    policy = pubsub.projects().topics().getIamPolicy(resource=topic).execute()
+    policy.setdefault("bindings", []).append(
+        {"role": "roles/pubsub.publisher", "members": ["serviceAccount:ghost@conformance-project.iam.gserviceaccount.com"]})
+    with pytest.raises(HttpError) as failure:
+        pubsub.projects().topics().setIamPolicy(resource=topic, body={"policy": policy}).execute()
+    assert failure.value.resp.status == 400
+    assert b"INVALID_ARGUMENT" in failure.value.content
+    again = pubsub.projects().topics().getIamPolicy(resource=topic).execute()
+    assert again.get("etag") == policy.get("etag")

@@ -89,12 +89,12 @@ def test_bucket_iam_policy_binding_round_trips(gcs, uid):
     policy = bucket.get_iam_policy(requested_policy_version=3)
     assert policy.etag
     policy.bindings.append({"role": "roles/storage.objectViewer",
-                            "members": {"serviceAccount:reader@conformance-project.iam.gserviceaccount.com"}})
+                            "members": {"user:reader@example.com"}})
     bucket.set_iam_policy(policy)
     again = bucket.get_iam_policy(requested_policy_version=3)
     roles = {b["role"]: set(b["members"]) for b in again.bindings}
     assert roles["roles/storage.objectViewer"] == {
-        "serviceAccount:reader@conformance-project.iam.gserviceaccount.com"}
+        "user:reader@example.com"}
     assert again.etag != policy.etag
 
 

@@ -25,6 +25,7 @@ public enum IAMPolicies {
             throw conflict
         }
         let bindings = try normalise(policy["bindings"])
+        try checkServiceAccountsExist(db, bindings)
         let hasConditions = bindings.contains { $0["condition"] != nil }
         let requestedVersion = policy["version"]?.intValue ?? 1
         guard [0, 1, 3].contains(requestedVersion) else {
@@ -39,6 +40,24 @@ public enum IAMPolicies {
         let stored = render(version: hasConditions ? 3 : 1, bindings: bindings, etag: etag(sequence), extra: extra)
         try db.putResource(ResourceKey(kind, parent: "", name: resource), stored)
         return stored
+    }
+
+    /// A binding to a user-managed service account (`ID@PROJECT.iam.gserviceaccount.com`) that
+    /// does not exist is a 400, as in GCP: the error infrastructure tools meet when they grant
+    /// a role to an account created a moment ago. Google-managed service agents are not checked.
+    static func checkServiceAccountsExist(_ db: Database, _ bindings: [JSON]) throws {
+        for binding in bindings {
+            for member in binding["members"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
+                guard member.hasPrefix("serviceAccount:") else { continue }
+                let email = String(member.dropFirst("serviceAccount:".count))
+                guard let at = email.firstIndex(of: "@") else { continue }
+                let domain = email[email.index(after: at)...]
+                guard domain.hasSuffix(".iam.gserviceaccount.com"), !domain.hasPrefix("gcp-sa-") else { continue }
+                if try !IAMService.serviceAccountExists(db, email: email) {
+                    throw GCPError.invalid("Service account \(email) does not exist.")
+                }
+            }
+        }
     }
 
     /// Removes the policy of a deleted resource.

@@ -108,29 +108,54 @@ extension IAMService {
         try checkText(body["serviceAccount"])
         let email = "\(accountID)@\(project).iam.gserviceaccount.com"
         let created: JSON = try context.store.write { db in
-            if try db.queryOne("SELECT email FROM iam_service_accounts WHERE email = ?", [.text(email)]) != nil {
-                throw GCPError.alreadyExists("Service account \(accountID) already exists within project projects/\(project).")
-            }
-            let sequence = try db.nextCounter("iam:serviceAccounts")
-            let uniqueID = Self.uniqueID(email: email, sequence: sequence)
-            var account: JSON = [
-                "name": .string("projects/\(project)/serviceAccounts/\(email)"),
-                "projectId": .string(project),
-                "uniqueId": .string(uniqueID),
-                "email": .string(email),
-                "etag": .string(IAMPolicies.etag(try db.nextCounter("iam:sa:" + email))),
-                "oauth2ClientId": .string(uniqueID),
-                "disabled": false,
-            ]
-            for field in ["displayName", "description"] {
-                if let value = body["serviceAccount"]?[field]?.stringValue, !value.isEmpty { account[field] = .string(value) }
-            }
-            try db.run("INSERT INTO iam_service_accounts (email, project, unique_id, body) VALUES (?, ?, ?, ?)",
-                       [.text(email), .text(project), .text(uniqueID), .text(account.encoded())])
-            return account
+            try Self.insertAccount(db, project: project, accountID: accountID,
+                                   displayName: body["serviceAccount"]?["displayName"]?.stringValue,
+                                   description: body["serviceAccount"]?["description"]?.stringValue)
         }
         context.consistency.recordCreation(path: "/v1/projects/\(project)/serviceAccounts/\(email)")
         return .json(created)
+    }
+
+    /// Stores a new service account `accountID@project.iam.gserviceaccount.com`; 409 if it exists.
+    static func insertAccount(_ db: Database, project: String, accountID: String, displayName: String?,
+                              description: String?) throws -> JSON {
+        let email = "\(accountID)@\(project).iam.gserviceaccount.com"
+        if try db.queryOne("SELECT email FROM iam_service_accounts WHERE email = ?", [.text(email)]) != nil {
+            throw GCPError.alreadyExists("Service account \(accountID) already exists within project projects/\(project).")
+        }
+        let sequence = try db.nextCounter("iam:serviceAccounts")
+        let uniqueID = Self.uniqueID(email: email, sequence: sequence)
+        var account: JSON = [
+            "name": .string("projects/\(project)/serviceAccounts/\(email)"),
+            "projectId": .string(project),
+            "uniqueId": .string(uniqueID),
+            "email": .string(email),
+            "etag": .string(IAMPolicies.etag(try db.nextCounter("iam:sa:" + email))),
+            "oauth2ClientId": .string(uniqueID),
+            "disabled": false,
+        ]
+        if let displayName, !displayName.isEmpty { account["displayName"] = .string(displayName) }
+        if let description, !description.isEmpty { account["description"] = .string(description) }
+        try db.run("INSERT INTO iam_service_accounts (email, project, unique_id, body) VALUES (?, ?, ?, ?)",
+                   [.text(email), .text(project), .text(uniqueID), .text(account.encoded())])
+        return account
+    }
+
+    /// The service accounts of the key files the server was given exist: a key belongs to an
+    /// account. Each is created once, if missing, when the server starts.
+    static func registerKeyFileAccounts(_ context: CloudContext) throws {
+        try context.store.write { db in
+            for key in context.credentials.serviceAccounts {
+                let parts = key.email.split(separator: "@", maxSplits: 1).map(String.init)
+                guard parts.count == 2, parts[1].hasSuffix(".iam.gserviceaccount.com") else { continue }
+                let project = String(parts[1].dropLast(".iam.gserviceaccount.com".count))
+                guard (try? Names.checkProjectID(project)) != nil, (try? Names.checkServiceAccountID(parts[0])) != nil,
+                      try db.queryOne("SELECT 1 FROM iam_service_accounts WHERE email = ?", [.text(key.email)]) == nil
+                else { continue }
+                _ = try insertAccount(db, project: project, accountID: parts[0], displayName: nil,
+                                      description: "Holder of key file \(key.keyID)")
+            }
+        }
     }
 
     /// A 21-digit id, stable for an account's lifetime and never reused after deletion.

@@ -108,6 +108,7 @@ public final class LocalCloud: Sendable {
         let context = CloudContext(dataDirectory: directory, store: store, blobs: blobs, clock: configuration.clock,
                                    consistencyDelaySeconds: configuration.faults.consistencySeconds, credentials: credentials)
         let apis = services.flatMap { $0.init(context: context).apis }
+        try IAMService.registerKeyFileAccounts(context)
         let dispatcher = Dispatcher(table: RouteTable(apis), context: context,
                                     faults: FaultInjector(plan: configuration.faults), requireAuth: configuration.requireAuth)
 

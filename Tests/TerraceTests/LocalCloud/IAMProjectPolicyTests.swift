@@ -131,4 +131,29 @@ struct IAMProjectPolicyTests {
             #expect(set["auditConfigs"] == audit)
         }
     }
+
+    @Test func bindingAServiceAccountThatDoesNotExistIsInvalidUntilItIsCreated() async throws {
+        try await withCloud { cloud in
+            let path = "/v1/projects/sa-race-project:setIamPolicy"
+            let binding: JSON = ["role": "roles/bigquery.dataEditor",
+                                 "members": ["serviceAccount:loader@sa-race-project.iam.gserviceaccount.com"]]
+            let (status, body) = try await cloud.call("POST", path, ["policy": ["bindings": [binding]]])
+            #expect(status == 400)
+            #expect(body.errorStatus == "INVALID_ARGUMENT")
+            let (_, unchanged) = try await cloud.call("POST", "/v1/projects/sa-race-project:getIamPolicy", [:])
+            #expect(unchanged["bindings"] == nil)
+            _ = try await cloud.call("POST", "/v1/projects/sa-race-project/serviceAccounts", ["accountId": "loader"])
+            let (retried, _) = try await cloud.call("POST", path, ["policy": ["bindings": [binding]]])
+            #expect(retried == 200)
+        }
+    }
+
+    @Test func serviceAgentsAreNotChecked() async throws {
+        try await withCloud { cloud in
+            let binding: JSON = ["role": "roles/pubsub.publisher",
+                                 "members": ["serviceAccount:service-123@gcp-sa-pubsub.iam.gserviceaccount.com"]]
+            let (status, _) = try await cloud.call("POST", "/v1/projects/sa-race-project:setIamPolicy", ["policy": ["bindings": [binding]]])
+            #expect(status == 200)
+        }
+    }
 }
