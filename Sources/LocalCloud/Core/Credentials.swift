@@ -137,3 +137,32 @@ public struct LocalCloudError: Error, CustomStringConvertible, Sendable {
     public let description: String
     public init(_ description: String) { self.description = description }
 }
+
+/// Self-signed JWTs as bearer tokens: Google accepts a JWT that a service account signs with its
+/// own key (iss = sub = the account, an `aud` naming the API or a `scope`, at most an hour long)
+/// in place of an access token, and Google's auth libraries send one when asked to
+/// (`always_use_jwt_access`). The local cloud accepts them from the key files it was given.
+public enum SelfSignedJWT {
+    static let skewSeconds: Int64 = 300
+
+    /// The principal ("serviceAccount:EMAIL") of a valid self-signed JWT, or nil.
+    public static func principal(_ token: String, credentials: CredentialSet, nowSeconds: Int64) -> String? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3,
+              let header = Base64.decode(parts[0]).flatMap({ try? JSON.parse($0) }),
+              let claims = Base64.decode(parts[1]).flatMap({ try? JSON.parse($0) }),
+              let signature = Base64.decode(parts[2]),
+              header["alg"]?.stringValue == "RS256",
+              let issuer = claims["iss"]?.stringValue, claims["sub"]?.stringValue == issuer,
+              claims["aud"]?.stringValue?.isEmpty == false || claims["scope"]?.stringValue?.isEmpty == false,
+              let issued = claims["iat"]?.intValue, let expires = claims["exp"]?.intValue,
+              expires > issued, expires - issued <= 3600,
+              issued <= nowSeconds + skewSeconds, expires > nowSeconds
+        else { return nil }
+        var keys = credentials.serviceAccounts.filter { $0.email == issuer }
+        if let kid = header["kid"]?.stringValue, !kid.isEmpty { keys = keys.filter { $0.keyID == kid } }
+        let signed = Array((parts[0] + "." + parts[1]).utf8)
+        guard keys.contains(where: { $0.publicKey.verifyRS256(signed, signature: signature) }) else { return nil }
+        return "serviceAccount:" + issuer
+    }
+}
