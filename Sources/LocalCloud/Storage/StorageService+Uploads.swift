@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTPTypes
 import Hummingbird
 import TerraceJSON
@@ -188,6 +191,21 @@ extension StorageService {
             try await appendChunk(request, id: id, received: 0, expected: nil)
             return try await finishResumable(request, row: try refreshed(id))
         }
+    }
+
+    /// DELETE on a session URI cancels the upload: Cloud Storage answers 499 and forgets the
+    /// session and its bytes; a finished or unknown session is 404.
+    func cancelResumable(_ request: ServiceRequest) async throws -> Response {
+        guard let id = request.query["upload_id"], !id.isEmpty,
+              id.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) })
+        else { throw GCPError.notFound("No such resumable upload session.") }
+        let removed = try context.store.write { db in
+            try db.run("DELETE FROM storage_uploads WHERE id = ? AND bucket = ? AND result IS NULL",
+                       [.text(id), .text(request.param("bucket"))])
+        }
+        guard removed == 1 else { throw GCPError.notFound("No such resumable upload session: \(id).") }
+        unlink(context.blobs.temporaryPath(id))
+        return Response(status: HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"))
     }
 
     private func refreshed(_ id: String) throws -> Row {

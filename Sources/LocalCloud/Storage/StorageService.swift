@@ -65,6 +65,7 @@ public struct StorageService: CloudService {
             Route(.post, "storage/v1/b/{destinationBucket}/o/{destinationObject}/compose") { try await self.composeObject($0) },
             Route(.post, "upload/" + bucket + "/o") { try await self.insertObject($0) },
             Route(.put, "upload/" + bucket + "/o") { try await self.resumableChunk($0) },
+            Route(.delete, "upload/" + bucket + "/o") { try await self.cancelResumable($0) },
             Route(.post, "resumable/upload/" + bucket + "/o") { try await self.insertObject($0) },
         ]
         let unimplemented: [(HTTPRequest.Method, String, String)] = [

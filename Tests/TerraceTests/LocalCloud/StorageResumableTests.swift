@@ -101,6 +101,22 @@ struct StorageResumableTests {
         }
     }
 
+    @Test func deletingASessionCancelsItAndForgetsItsBytes() async throws {
+        try await withCloud { cloud in
+            _ = try await StorageFixture.createBucket(cloud)
+            let session = try await Self.start(cloud)
+            _ = try await Self.put(cloud, session, "hell", range: "bytes 0-3/*")
+            let cancelled = try await cloud.raw("DELETE", session)
+            #expect(cancelled.status == 499)
+            let after = try await Self.put(cloud, session, "o", range: "bytes 4-4/5")
+            #expect(after.status == 404)
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: cloud.directory + "/tmp")
+            #expect(leftovers.isEmpty)
+            let (_, list) = try await cloud.call("GET", "/storage/v1/b/bucket-one/o")
+            #expect(list["items"] == nil)
+        }
+    }
+
     @Test func unknownSessionIsNotFound() async throws {
         try await withCloud { cloud in
             _ = try await StorageFixture.createBucket(cloud)
