@@ -26,7 +26,8 @@ let package = Package(
 
         .target(name: "TerraceJSON", dependencies: ["CJansson"]),
         .target(name: "TerraceSQLite", dependencies: ["CSQLite"]),
-        .target(name: "TerraceCrypto", dependencies: ["COpenSSL", "CZlib"]),
+        .target(name: "TerraceCrypto", dependencies: ["COpenSSL"]),
+        .target(name: "TerraceCompression", dependencies: ["CZlib"]),
         .target(name: "TerraceHTTP", dependencies: ["CCurl", "TerraceJSON"]),
         .target(
             name: "LocalCloud",
@@ -56,7 +57,9 @@ let package = Package(
         ),
         .testTarget(
             name: "TerraceTests",
-            dependencies: ["LocalCloud", "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "TerraceHTTP", "TerraceCLI"]
+            dependencies: [
+                "LocalCloud", "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "TerraceCompression", "TerraceHTTP", "TerraceCLI",
+            ]
         ),
     ]
 )
