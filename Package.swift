@@ -25,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "TerraceJSON", dependencies: ["CJansson"]),
+        .target(name: "GCPNaming"),
         .target(name: "TerraceSQLite", dependencies: ["CSQLite"]),
         .target(name: "TerraceCrypto", dependencies: ["COpenSSL"]),
         .target(name: "TerraceCompression", dependencies: ["CZlib"]),
@@ -32,7 +33,7 @@ let package = Package(
         .target(
             name: "LocalCloud",
             dependencies: [
-                "TerraceJSON", "TerraceSQLite", "TerraceCrypto",
+                "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "GCPNaming",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
