@@ -39,7 +39,10 @@ public struct HTTPTransportError: Error, CustomStringConvertible, Sendable {
 public final class HTTPClient: @unchecked Sendable {
     private let queue = DispatchQueue(label: "terrace.http-client")
     private let handle: UnsafeMutableRawPointer
+    /// The limit on a whole exchange, in seconds.
     public var timeoutSeconds: Int
+    /// The limit on establishing a connection, in seconds.
+    public var connectTimeoutSeconds: Int = 10
 
     public init(timeoutSeconds: Int = 60) {
         HTTPClient.globalInit
@@ -82,7 +85,7 @@ public final class HTTPClient: @unchecked Sendable {
         if method == "HEAD" { _ = terrace_curl_setopt_long(handle, CURLOPT_NOBODY, 1) }
         _ = terrace_curl_setopt_ptr(handle, CURLOPT_HTTPHEADER, headerList)
         _ = terrace_curl_setopt_long(handle, CURLOPT_TIMEOUT, timeoutSeconds)
-        _ = terrace_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, 10)
+        _ = terrace_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, connectTimeoutSeconds)
         _ = terrace_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         _ = terrace_curl_setopt_ptr(handle, CURLOPT_WRITEDATA, box.toOpaque())
         _ = terrace_curl_setopt_ptr(handle, CURLOPT_HEADERDATA, box.toOpaque())
