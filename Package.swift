@@ -24,12 +24,15 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        .target(name: "TerraceJSON", dependencies: ["CJansson"]),
-        .target(name: "GCPNaming"),
-        .target(name: "TerraceSQLite", dependencies: ["CSQLite"]),
-        .target(name: "TerraceCrypto", dependencies: ["COpenSSL"]),
-        .target(name: "TerraceCompression", dependencies: ["CZlib"]),
-        .target(name: "TerraceHTTP", dependencies: ["CCurl", "TerraceJSON"]),
+        .target(name: "TerraceJSON", dependencies: ["CJansson"], exclude: ["README.md"]),
+        .target(name: "GCPNaming", exclude: ["README.md"]),
+        .target(name: "TerraceSQLite", dependencies: ["CSQLite"], exclude: ["README.md"]),
+        .target(name: "TerraceCrypto", dependencies: ["COpenSSL"], exclude: ["README.md"]),
+        .target(name: "TerraceCompression", dependencies: ["CZlib"], exclude: ["README.md"]),
+        .target(name: "TerraceHTTP", dependencies: ["CCurl", "TerraceJSON"], exclude: ["README.md"]),
+        .target(name: "GoogleCloud", dependencies: ["TerraceHTTP", "TerraceJSON", "TerraceCrypto"], exclude: ["README.md"]),
+        .target(name: "TerraceDSL", dependencies: ["GCPNaming", "TerraceJSON"], exclude: ["README.md"]),
+        .target(name: "TerraceEngine", dependencies: ["TerraceDSL", "GoogleCloud", "TerraceJSON", "GCPNaming"], exclude: ["README.md"]),
         .target(
             name: "LocalCloud",
             dependencies: [
@@ -41,14 +44,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         .target(
             name: "TerraceCLI",
             dependencies: [
                 "LocalCloud", "TerraceJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         .executableTarget(
             name: "terrace",
@@ -60,6 +65,7 @@ let package = Package(
             name: "TerraceTests",
             dependencies: [
                 "LocalCloud", "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "TerraceCompression", "TerraceHTTP", "TerraceCLI",
+                "GoogleCloud", "TerraceDSL", "TerraceEngine", "GCPNaming",
             ]
         ),
     ]
