@@ -125,22 +125,11 @@ extension PubSubService {
 
     func getSubscription(_ request: ServiceRequest) async throws -> Response {
         let path = try subscriptionPath(request)
-        guard let subscription = try context.store.read({ db in try db.pubsubBody(table: "pubsub_subscriptions", name: path.name) }) else {
-            throw PubSubNames.notFound(path.id)
-        }
-        return .json(subscription)
+        return try storedResource(table: "pubsub_subscriptions", name: path.name, id: path.id)
     }
 
     func listSubscriptions(_ request: ServiceRequest) async throws -> Response {
-        let page = try PubSubPage(request.query)
-        let project = request.param("project")
-        let rows = try context.store.read { db in
-            try db.query("SELECT name, body FROM pubsub_subscriptions WHERE project = ? AND name > ? ORDER BY name LIMIT ?",
-                         [.text(project), .text(page.after ?? ""), .int(Int64(page.size + 1))])
-        }
-        return .json(page.response(key: "subscriptions", rows: try rows.map { row in
-            (row.string("name") ?? "", try JSON.parse(row.string("body") ?? "{}"))
-        }))
+        try storedList(table: "pubsub_subscriptions", key: "subscriptions", request)
     }
 
     func patchSubscription(_ request: ServiceRequest) async throws -> Response {

@@ -66,3 +66,25 @@ extension Response {
     /// Pub/Sub's empty answer (`google.protobuf.Empty`).
     static var pubsubEmpty: Response { .json(.object([:])) }
 }
+
+extension PubSubService {
+    /// A stored topic or subscription, or 404 in Pub/Sub's words.
+    func storedResource(table: String, name: String, id: String) throws -> Response {
+        guard let body = try context.store.read({ db in try db.pubsubBody(table: table, name: name) }) else {
+            throw PubSubNames.notFound(id)
+        }
+        return .json(body)
+    }
+
+    /// One page of a project's topics or subscriptions, in name order.
+    func storedList(table: String, key: String, _ request: ServiceRequest) throws -> Response {
+        let page = try PubSubPage(request.query)
+        let rows = try context.store.read { db in
+            try db.query("SELECT name, body FROM \(table) WHERE project = ? AND name > ? ORDER BY name LIMIT ?",
+                         [.text(request.param("project")), .text(page.after ?? ""), .int(Int64(page.size + 1))])
+        }
+        return .json(page.response(key: key, rows: try rows.map { row in
+            (row.string("name") ?? "", try JSON.parse(row.string("body") ?? "{}"))
+        }))
+    }
+}

@@ -60,22 +60,11 @@ extension PubSubService {
 
     func getTopic(_ request: ServiceRequest) async throws -> Response {
         let path = try topicPath(request)
-        guard let topic = try context.store.read({ db in try db.pubsubBody(table: "pubsub_topics", name: path.name) }) else {
-            throw PubSubNames.notFound(path.id)
-        }
-        return .json(topic)
+        return try storedResource(table: "pubsub_topics", name: path.name, id: path.id)
     }
 
     func listTopics(_ request: ServiceRequest) async throws -> Response {
-        let page = try PubSubPage(request.query)
-        let project = request.param("project")
-        let rows = try context.store.read { db in
-            try db.query("SELECT name, body FROM pubsub_topics WHERE project = ? AND name > ? ORDER BY name LIMIT ?",
-                         [.text(project), .text(page.after ?? ""), .int(Int64(page.size + 1))])
-        }
-        return .json(page.response(key: "topics", rows: try rows.map { row in
-            (row.string("name") ?? "", try JSON.parse(row.string("body") ?? "{}"))
-        }))
+        try storedList(table: "pubsub_topics", key: "topics", request)
     }
 
     func patchTopic(_ request: ServiceRequest) async throws -> Response {
