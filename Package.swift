@@ -47,10 +47,12 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
+        // This platform's declarations, compiled into the binary (like a CDK app).
+        .target(name: "Infra", dependencies: ["TerraceDSL"], path: "infra", exclude: ["README.md"]),
         .target(
             name: "TerraceCLI",
             dependencies: [
-                "LocalCloud", "TerraceJSON",
+                "LocalCloud", "TerraceJSON", "TerraceDSL", "TerraceEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -58,14 +60,14 @@ let package = Package(
         .executableTarget(
             name: "terrace",
             dependencies: [
-                "TerraceCLI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                "TerraceCLI", "Infra", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "TerraceTests",
             dependencies: [
                 "LocalCloud", "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "TerraceCompression", "TerraceHTTP", "TerraceCLI",
-                "GoogleCloud", "TerraceDSL", "TerraceEngine", "GCPNaming",
+                "GoogleCloud", "TerraceDSL", "TerraceEngine", "GCPNaming", "Infra",
             ]
         ),
     ]

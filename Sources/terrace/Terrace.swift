@@ -1,3 +1,4 @@
+import Infra
 import NIOCore
 import NIOPosix
 import TerraceCLI
@@ -8,6 +9,7 @@ enum Terrace {
         // Run Swift concurrency on NIO's event loops, so the local cloud's handlers and its
         // network I/O share threads instead of hopping between two pools on every request.
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        Declarations.register(Platform.stack)
         await TerraceCommand.main()
     }
 }

@@ -147,8 +147,8 @@ struct DSLSampleStackTests {
 
     @Test func declarationsCarryTheirSourceLocation() throws {
         let topic = try resource("topic.carts_events")
-        #expect(topic.sourceLocation.fileID == "TerraceTests/SamplePlatform.swift")
-        #expect(topic.sourceLocation.filePath.hasSuffix("Tests/TerraceTests/DSL/SamplePlatform.swift"))
+        #expect(topic.sourceLocation.fileID == "Infra/Platform.swift")
+        #expect(topic.sourceLocation.filePath.hasSuffix("infra/Platform.swift"))
         #expect(topic.sourceLocation.line == 29)
         #expect(topic.attributes["messageRetentionDuration"] == "604800s")
     }
