@@ -6,7 +6,7 @@ public struct TerraceCommand: AsyncParsableCommand {
         commandName: "terrace",
         abstract: "Infrastructure as code, medallion pipelines and an embedded local cloud for GCP data platforms.",
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, LocalCommand.self]
+        subcommands: [ValidateCommand.self, GraphCommand.self, LocalCommand.self]
     )
 
     public init() {}

@@ -26,7 +26,7 @@ public struct ValidationReport: Sendable {
     public enum Outcome: Sendable {
         case environmentError(String)
         case invalid([Diagnostic])
-        case valid(resources: Int, project: String)
+        case valid(resources: [Resource], project: String)
     }
 
     public let environment: String
@@ -47,14 +47,14 @@ public struct ValidationReport: Sendable {
         } catch {
             return ValidationReport(environment: environment, outcome: .environmentError(error.description))
         }
-        let stack = declare(configuration.environment)
-        let diagnostics = stack.validate(in: configuration.environment)
-        guard diagnostics.isEmpty else {
-            return ValidationReport(environment: environment, outcome: .invalid(diagnostics.sorted()))
+        do {
+            // Building the model validates first and reports every problem at once.
+            let resources = try declare(configuration.environment).model(in: configuration.environment)
+            return ValidationReport(environment: environment,
+                                    outcome: .valid(resources: resources, project: configuration.environment.project))
+        } catch {
+            return ValidationReport(environment: environment, outcome: .invalid(error.diagnostics.sorted()))
         }
-        let count = (try? stack.model(in: configuration.environment).count) ?? 0
-        return ValidationReport(environment: environment,
-                                outcome: .valid(resources: count, project: configuration.environment.project))
     }
 
     /// The report as the command prints it.
@@ -68,7 +68,7 @@ public struct ValidationReport: Sendable {
             return diagnostics.map(\.description)
                 + ["\(console.styled("\(diagnostics.count) \(noun)", .red)) in the declarations for environment \(environment); nothing was changed."]
         case .valid(let resources, let project):
-            return ["\(console.styled("Valid:", .green)) \(resources) resources for environment \(environment) (project \(project))."]
+            return ["\(console.styled("Valid:", .green)) \(resources.count) resources for environment \(environment) (project \(project))."]
         }
     }
 }
