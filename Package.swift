@@ -26,17 +26,18 @@ let package = Package(
 
         .target(name: "TerraceJSON", dependencies: ["CJansson"], exclude: ["README.md"]),
         .target(name: "GCPNaming", exclude: ["README.md"]),
+        .target(name: "TerraceTime", exclude: ["README.md"]),
         .target(name: "TerraceSQLite", dependencies: ["CSQLite"], exclude: ["README.md"]),
         .target(name: "TerraceCrypto", dependencies: ["COpenSSL"], exclude: ["README.md"]),
         .target(name: "TerraceCompression", dependencies: ["CZlib"], exclude: ["README.md"]),
         .target(name: "TerraceHTTP", dependencies: ["CCurl", "TerraceJSON"], exclude: ["README.md"]),
-        .target(name: "GoogleCloud", dependencies: ["TerraceHTTP", "TerraceJSON", "TerraceCrypto"], exclude: ["README.md"]),
+        .target(name: "GoogleCloud", dependencies: ["TerraceHTTP", "TerraceJSON", "TerraceCrypto", "TerraceTime"], exclude: ["README.md"]),
         .target(name: "TerraceDSL", dependencies: ["GCPNaming", "TerraceJSON"], exclude: ["README.md"]),
         .target(name: "TerraceEngine", dependencies: ["TerraceDSL", "GoogleCloud", "TerraceJSON", "GCPNaming"], exclude: ["README.md"]),
         .target(
             name: "LocalCloud",
             dependencies: [
-                "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "GCPNaming",
+                "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "GCPNaming", "TerraceTime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -67,7 +68,7 @@ let package = Package(
             name: "TerraceTests",
             dependencies: [
                 "LocalCloud", "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "TerraceCompression", "TerraceHTTP", "TerraceCLI",
-                "GoogleCloud", "TerraceDSL", "TerraceEngine", "GCPNaming", "Infra",
+                "GoogleCloud", "TerraceDSL", "TerraceEngine", "GCPNaming", "Infra", "TerraceTime",
             ]
         ),
     ]

@@ -1,4 +1,5 @@
 import TerraceJSON
+import TerraceTime
 
 /// Tokens for a service account impersonated by other credentials, from IAM Credentials'
 /// `generateAccessToken` (the caller needs roles/iam.serviceAccountTokenCreator on it).
@@ -37,7 +38,7 @@ public struct ImpersonatedCredentials: TokenSource, CustomStringConvertible {
         guard let value = json["accessToken"]?.stringValue, !value.isEmpty else {
             throw GoogleAuthError("\(what) failed: the answer from IAM Credentials has no accessToken.")
         }
-        let expires = json["expireTime"]?.stringValue.flatMap(RFC3339.seconds) ?? started + Double(lifetimeSeconds)
+        let expires = json["expireTime"]?.stringValue.flatMap(Timestamp.parseRFC3339).map { Double($0) / 1_000_000 } ?? started + Double(lifetimeSeconds)
         return AccessToken(value: value, expiresAt: expires)
     }
 }

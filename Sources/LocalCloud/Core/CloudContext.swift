@@ -1,6 +1,7 @@
 import Synchronization
 import TerraceCrypto
 import TerraceJSON
+import TerraceTime
 
 /// What every service of the local cloud shares: the store, the blob files, the clock, the
 /// token registry and the consistency delay.

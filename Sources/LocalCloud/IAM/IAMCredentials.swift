@@ -2,6 +2,7 @@ import Hummingbird
 import TerraceCrypto
 import TerraceJSON
 import TerraceSQLite
+import TerraceTime
 
 /// IAM Credentials v1: short-lived access tokens for service accounts, and JWTs signed with a
 /// service account's key when the server was given that key file.

@@ -2,6 +2,7 @@ import Hummingbird
 import TerraceCrypto
 import TerraceJSON
 import TerraceSQLite
+import TerraceTime
 
 /// One message about to be published: base64 data (normalised), attributes, ordering key.
 struct PubSubOutgoing {

@@ -1,6 +1,7 @@
 import Hummingbird
 import TerraceJSON
 import TerraceSQLite
+import TerraceTime
 
 /// Buckets: insert, get, list, patch, update, delete, and their IAM policies.
 extension StorageService {

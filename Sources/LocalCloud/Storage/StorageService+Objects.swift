@@ -1,6 +1,7 @@
 import Hummingbird
 import TerraceJSON
 import TerraceSQLite
+import TerraceTime
 
 /// Objects: the write path shared by every upload, copy and compose, and get, download, list,
 /// delete, patch and update.

@@ -1,6 +1,7 @@
 import LocalCloud
 import Testing
 import TerraceJSON
+import TerraceTime
 
 @Suite("Local cloud core: routing, naming rules, validation, time")
 struct CoreTests {

@@ -2,6 +2,7 @@ import LocalCloud
 import Testing
 import TerraceCrypto
 import TerraceJSON
+import TerraceTime
 
 @Suite("IAM: IAM Credentials access tokens")
 struct IAMCredentialsTests {
