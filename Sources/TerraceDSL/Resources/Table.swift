@@ -52,16 +52,12 @@ public struct Table: Declaration {
     public var reference: Reference { Reference(kind: .table, address: address) }
 
     public func resourceName(in context: ModelContext) -> String {
-        "projects/\(context.project)/datasets/\(context.datasetID(datasetKey))/tables/\(tableID)"
+        BigQueryTableName.resourceName(datasetKey: datasetKey, tableID: tableID, in: context)
     }
 
     public func attributes(in context: ModelContext) -> JSON {
         var body: [String: JSON] = [
-            "tableReference": [
-                "projectId": .string(context.project),
-                "datasetId": .string(context.datasetID(datasetKey)),
-                "tableId": .string(tableID),
-            ],
+            "tableReference": BigQueryTableName.reference(datasetKey: datasetKey, tableID: tableID, in: context),
             "schema": ["fields": .array(schema.map(\.json))],
             "labels": .object(labels.mapValues { .string($0) }),
         ]

@@ -31,16 +31,12 @@ public struct View: Declaration {
     public var references: [Reference] { [.dataset(datasetKey)] }
 
     public func resourceName(in context: ModelContext) -> String {
-        "projects/\(context.project)/datasets/\(context.datasetID(datasetKey))/tables/\(tableID)"
+        BigQueryTableName.resourceName(datasetKey: datasetKey, tableID: tableID, in: context)
     }
 
     public func attributes(in context: ModelContext) -> JSON {
         var body: [String: JSON] = [
-            "tableReference": [
-                "projectId": .string(context.project),
-                "datasetId": .string(context.datasetID(datasetKey)),
-                "tableId": .string(tableID),
-            ],
+            "tableReference": BigQueryTableName.reference(datasetKey: datasetKey, tableID: tableID, in: context),
             "view": ["query": .string(query), "useLegacySql": false],
             "labels": .object(labels.mapValues { .string($0) }),
         ]
