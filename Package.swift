@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "TerraceHTTP", dependencies: ["CCurl", "TerraceJSON"], exclude: ["README.md"]),
         .target(name: "GoogleCloud", dependencies: ["TerraceHTTP", "TerraceJSON", "TerraceCrypto", "TerraceTime"], exclude: ["README.md"]),
         .target(name: "TerraceDSL", dependencies: ["GCPNaming", "TerraceJSON"], exclude: ["README.md"]),
-        .target(name: "TerraceEngine", dependencies: ["TerraceDSL", "GoogleCloud", "TerraceJSON", "GCPNaming"], exclude: ["README.md"]),
+        .target(name: "TerraceEngine", dependencies: ["TerraceDSL", "GoogleCloud", "TerraceJSON", "GCPNaming", "TerraceCrypto"], exclude: ["README.md"]),
         .target(
             name: "LocalCloud",
             dependencies: [
@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "TerraceCLI",
             dependencies: [
-                "LocalCloud", "TerraceJSON", "TerraceDSL", "TerraceEngine",
+                "LocalCloud", "TerraceJSON", "TerraceDSL", "TerraceEngine", "GoogleCloud",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]

@@ -6,7 +6,10 @@ public struct TerraceCommand: AsyncParsableCommand {
         commandName: "terrace",
         abstract: "Infrastructure as code, medallion pipelines and an embedded local cloud for GCP data platforms.",
         version: "0.1.0",
-        subcommands: [ValidateCommand.self, GraphCommand.self, LocalCommand.self]
+        subcommands: [
+            InitCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, ImportCommand.self, StateCommand.self,
+            ForceUnlockCommand.self, ValidateCommand.self, GraphCommand.self, LocalCommand.self,
+        ]
     )
 
     public init() {}

@@ -6,6 +6,9 @@ public struct Resource: Sendable, Hashable {
     public let address: Address
     /// The kind of declaration (its ``ResourceKind/typeName`` is what plans and state record).
     public let kind: ResourceKind
+    /// Its GCP resource name (`projects/_/buckets/B`, `projects/P/topics/T`, …); for IAM, the
+    /// target's.
+    public let name: String
     /// The body the GCP API takes and returns for this resource, in its own field names.
     public let attributes: JSON
     /// Addresses this resource needs to exist first, sorted.
@@ -16,11 +19,12 @@ public struct Resource: Sendable, Hashable {
     public let sourceLocation: SourceLocation
 
     public init(
-        address: Address, kind: ResourceKind, attributes: JSON, dependencies: [Address],
+        address: Address, kind: ResourceKind, name: String, attributes: JSON, dependencies: [Address],
         protected: Bool = false, sourceLocation: SourceLocation
     ) {
         self.address = address
         self.kind = kind
+        self.name = name
         self.attributes = attributes
         self.dependencies = dependencies
         self.protected = protected

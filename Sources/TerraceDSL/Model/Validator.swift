@@ -92,7 +92,7 @@ extension Stack {
         guard diagnostics.isEmpty else { throw ValidationError(diagnostics: diagnostics) }
         return declarations.map { declaration in
             Resource(
-                address: declaration.address, kind: declaration.kind,
+                address: declaration.address, kind: declaration.kind, name: declaration.resourceName(in: validator.context),
                 attributes: declaration.attributes(in: validator.context),
                 dependencies: declaration.dependencyAddresses, protected: declaration.isProtected,
                 sourceLocation: declaration.sourceLocation)

@@ -22,7 +22,7 @@ extension StateFile {
 struct StateDecoder {
     let location: String
     static let topKeys = ["format_version", "lineage", "resources", "serial", "terrace_version"]
-    static let resourceKeys = ["address", "attributes", "dependencies", "id", "type"]
+    static let resourceKeys = ["address", "attributes", "dependencies", "id", "protected", "type"]
 
     func decode(_ root: JSON) throws(StateError) -> StateFile {
         guard case .object(let members) = root else {
@@ -78,7 +78,13 @@ struct StateDecoder {
                 dependencies.append(text)
             }
         }
-        return StateResource(address: address, type: type, id: id, attributes: attributes, dependencies: dependencies)
+        var protected = false
+        if let value = members["protected"] {
+            guard case .bool(let flag) = value else { throw wrongType("protected", "true or false", value, at: path) }
+            protected = flag
+        }
+        return StateResource(address: address, type: type, id: id, attributes: attributes, dependencies: dependencies,
+                             protected: protected)
     }
 
     private func prefix(_ path: String) -> String { path.isEmpty ? "" : path + ": " }

@@ -12,13 +12,18 @@ public struct StateResource: Sendable, Hashable {
     public var attributes: JSON
     /// The addresses this resource depends on.
     public var dependencies: [String]
+    /// Whether `destroy` must refuse to delete it while it holds data (kept so that a resource
+    /// no longer declared stays protected as it was declared).
+    public var protected: Bool
 
-    public init(address: String, type: String, id: String, attributes: JSON = [:], dependencies: [String] = []) {
+    public init(address: String, type: String, id: String, attributes: JSON = [:], dependencies: [String] = [],
+                protected: Bool = false) {
         self.address = address
         self.type = type
         self.id = id
         self.attributes = attributes
         self.dependencies = dependencies
+        self.protected = protected
     }
 }
 
@@ -60,13 +65,15 @@ public struct StateFile: Sendable, Hashable {
             "serial": .int(serial),
             "terrace_version": .string(terraceVersion),
             "resources": .array(sorted.map { resource in
-                [
+                var entry: [String: JSON] = [
                     "address": .string(resource.address),
                     "type": .string(resource.type),
                     "id": .string(resource.id),
                     "attributes": resource.attributes,
                     "dependencies": .array(resource.dependencies.map { .string($0) }),
                 ]
+                if resource.protected { entry["protected"] = true }
+                return .object(entry)
             }),
         ]
     }

@@ -1,0 +1,131 @@
+import ArgumentParser
+import GoogleCloud
+import LocalCloud
+import TerraceDSL
+import TerraceEngine
+
+/// The options every command that touches an environment's cloud or state takes.
+struct EnvironmentOptions: ParsableArguments {
+    @Option(help: "The environment: environments/<name>.json.")
+    var env: String
+
+    @Option(help: "How many API operations run at once.")
+    var parallelism: Int = 10
+
+    @Option(help: ArgumentHelp("How long to wait for a state lock held elsewhere (e.g. 30s, 2m).", valueName: "duration"))
+    var lockTimeout: String = "0s"
+
+    func validate() throws {
+        guard parallelism >= 1 else { throw ValidationError("--parallelism must be at least 1, got \(parallelism)") }
+        guard LockTimeout.seconds(lockTimeout) != nil else {
+            throw ValidationError("--lock-timeout must be a duration such as 30s, 2m or 0, got \"\(lockTimeout)\"")
+        }
+    }
+}
+
+enum LockTimeout {
+    /// `30s`, `2m`, `1h`, `0`, `1.5s` as seconds.
+    static func seconds(_ text: String) -> Double? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        if let unit = text.last, let scale = units[unit], let value = Double(text.dropLast()), value >= 0 { return value * scale }
+        if let value = Double(text), value >= 0 { return value }
+        return nil
+    }
+}
+
+/// One environment opened for work: its configuration, validated declarations, cloud (the
+/// embedded local cloud started in-process when the environment says `embedded`) and engine.
+struct EnvironmentSession {
+    let configuration: EnvironmentConfiguration
+    let engine: Engine
+    let cloud: GoogleCloud
+    private let embedded: LocalCloud?
+
+    /// Opens `options.env` in `projectDirectory`; every problem is one `EngineError` sentence.
+    static func open(_ options: EnvironmentOptions, projectDirectory: String = ".",
+                     declare: (Environment) -> Stack = Declarations.stack) async throws -> EnvironmentSession {
+        let configuration: EnvironmentConfiguration
+        do {
+            configuration = try EnvironmentLoader(projectDirectory: projectDirectory).load(options.env)
+        } catch {
+            throw EngineError(error.description)
+        }
+        let stack: ValidatedStack
+        do {
+            stack = try ValidatedStack(configuration: configuration, declare: declare)
+        } catch {
+            let lines = error.diagnostics.sorted().map(\.description)
+            throw EngineError(lines.joined(separator: "\n") + "\n\(lines.count) problem\(lines.count == 1 ? "" : "s") in the declarations "
+                                  + "for environment \(options.env); nothing was changed (see `terrace validate --env \(options.env)`)")
+        }
+        let environment = configuration.environment
+        var embedded: LocalCloud?
+        let cloud: GoogleCloud
+        switch configuration.endpoint {
+        case .embedded:
+            do {
+                embedded = try await LocalCloud.startEmbedded(projectDirectory: projectDirectory, environment: options.env)
+            } catch {
+                throw EngineError("cannot start the embedded local cloud of environment \(options.env): \(error)")
+            }
+            cloud = GoogleCloud(endpoints: .localCloud(embedded!.baseURL), credentials: nil, project: environment.project)
+        case .url(let base):
+            cloud = GoogleCloud(endpoints: .localCloud(base), credentials: nil, project: environment.project)
+        case .google:
+            do {
+                cloud = try GoogleCloud.fromEnvironment(impersonate: configuration.impersonate)
+            } catch {
+                throw EngineError("\(configuration.file): cannot find Google credentials: \(error)")
+            }
+        }
+        let backend: any StateBackend
+        switch configuration.state {
+        case .file(let path):
+            let full = path.hasPrefix("/") ? path : "\(projectDirectory)/\(path)"
+            backend = LocalStateBackend(path: full, location: path)
+        case .gcs(let bucket, let prefix):
+            backend = GCSStateBackend(bucket: bucket, prefix: prefix, cloud: cloud)
+        }
+        let context = ProviderContext(cloud: cloud, project: environment.project, stackName: options.env,
+                                      consistencyTimeout: configuration.endpoint == .google ? 300 : 30)
+        let engine = Engine(environment: options.env, resources: stack.resources, context: context, backend: backend,
+                            parallelism: options.parallelism, lockTimeout: LockTimeout.seconds(options.lockTimeout) ?? 0)
+        return EnvironmentSession(configuration: configuration, engine: engine, cloud: cloud, embedded: embedded)
+    }
+
+    /// Stops the embedded local cloud, if one was started.
+    func close() async {
+        if let embedded { await embedded.shutdown() }
+    }
+
+    /// Opens the session, runs `body`, closes it; prints any error as one sentence and exits 1.
+    static func run<T>(_ options: EnvironmentOptions, _ body: (EnvironmentSession) async throws -> T) async throws -> T {
+        let console = Console.standard
+        let session: EnvironmentSession
+        do {
+            session = try await open(options)
+        } catch {
+            console.error(describe(error))
+            throw ExitCode.failure
+        }
+        do {
+            let result = try await body(session)
+            await session.close()
+            return result
+        } catch let exit as ExitCode {
+            await session.close()
+            throw exit
+        } catch {
+            await session.close()
+            console.error(describe(error))
+            throw ExitCode.failure
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? EngineError { return error.description }
+        if let error = error as? StateError { return error.description }
+        if let error = error as? GoogleAPIError { return error.description }
+        return String(describing: error)
+    }
+}

@@ -1,0 +1,255 @@
+import GoogleCloud
+import TerraceCrypto
+import TerraceDSL
+import TerraceJSON
+
+/// Makes a plan: refreshes every declared and recorded resource in parallel, compares each
+/// after normalisation, and classifies it.
+public struct Planner: Sendable {
+    public let resources: [Resource]
+    public let context: ProviderContext
+    public var parallelism: Int
+
+    public init(resources: [Resource], context: ProviderContext, parallelism: Int = 10) {
+        self.resources = resources
+        self.context = context
+        self.parallelism = max(1, parallelism)
+    }
+
+    /// A digest of every declared address, type, attribute and dependency.
+    public static func digest(_ resources: [Resource]) -> String {
+        let model: JSON = .array(resources.sorted { $0.address < $1.address }.map { resource in
+            [
+                "address": .string(resource.address.rawValue), "type": .string(resource.type), "attributes": resource.attributes,
+                "dependencies": .array(resource.dependencies.map { .string($0.rawValue) }), "protected": .bool(resource.protected),
+            ]
+        })
+        return Digest.hash(.sha256, model.encodedBytes()).hexString
+    }
+
+    /// One resource to refresh: what is declared and what the state records.
+    struct Item: Sendable {
+        let address: String
+        let provider: any ResourceProvider
+        let declared: Resource?
+        let recorded: StateResource?
+        /// Declared attributes with the stack's marker.
+        let desired: JSON?
+        /// The id to read: the recorded one, else the declared one.
+        let id: String
+        let declaredID: String?
+    }
+
+    /// Plans `state` toward the declarations (or, with `destroy`, toward nothing), limited to
+    /// `targets` and what they depend on (for a destroy, what depends on them).
+    public func plan(environment: String, state: StateSnapshot?, targets: [String] = [], destroy: Bool = false) async throws -> Plan {
+        let recorded = state?.state.resources ?? []
+        let items = try self.items(recorded: recorded, targets: targets, destroy: destroy)
+        var refreshContext = context
+        refreshContext.policyCache = PolicyCache()
+        let live = try await refresh(items, refreshContext)
+
+        var changes: [PlannedChange] = []
+        var drift: [Drift] = []
+        var problems: [String] = []
+        for (item, liveValue) in zip(items, live) {
+            let outcome = classify(item, live: liveValue)
+            switch outcome {
+            case .change(let change, let itemDrift):
+                changes.append(change)
+                if let itemDrift { drift.append(itemDrift) }
+            case .problem(let message):
+                problems.append(message)
+            }
+        }
+        problems += try await protectionProblems(changes)
+        if !problems.isEmpty {
+            throw EngineError(problems.sorted().joined(separator: "\n") + "\nNothing was changed.")
+        }
+        return Plan(environment: environment, project: context.project, stateLineage: state?.state.lineage,
+                    stateSerial: state?.state.serial, declarationsDigest: Self.digest(resources), targets: targets, destroy: destroy,
+                    changes: changes, drift: drift)
+    }
+
+    // MARK: What to refresh
+
+    func items(recorded: [StateResource], targets: [String], destroy: Bool) throws -> [Item] {
+        let declared = destroy ? [:] : Dictionary(uniqueKeysWithValues: resources.map { ($0.address.rawValue, $0) })
+        let inState = Dictionary(uniqueKeysWithValues: recorded.map { ($0.address, $0) })
+        var addresses = Set(declared.keys).union(inState.keys)
+        if !targets.isEmpty {
+            let known = Set(resources.map(\.address.rawValue)).union(inState.keys)
+            for target in targets where !known.contains(target) {
+                throw EngineError("--target \(target): no resource has this address in the declarations or the state (see `terrace state list`)")
+            }
+            addresses = destroy ? Self.dependents(of: Set(targets), in: recorded) : dependencies(of: Set(targets), declared: declared, recorded: inState)
+        }
+        return try addresses.sorted().map { address in
+            let resource = declared[address]
+            let record = inState[address]
+            let type = resource?.type ?? record?.type ?? ""
+            guard let provider = Providers.provider(type) else {
+                throw EngineError("\(address): the state records an unknown resource type \"\(type)\"; remove it with `terrace state rm \(address)`")
+            }
+            if let resource, let record, record.type != resource.type {
+                throw EngineError("\(address): the state records it as \(record.type) but it is declared as \(resource.type); "
+                                      + "remove the old one with `terrace state rm \(address)` or rename the declaration")
+            }
+            let desired = resource.map { provider.marked($0.attributes, context) }
+            let declaredID = resource.map { provider.id(name: $0.name, attributes: $0.attributes) }
+            return Item(address: address, provider: provider, declared: resource, recorded: record, desired: desired,
+                        id: record?.id ?? declaredID ?? "", declaredID: declaredID)
+        }
+    }
+
+    /// `targets` and everything they depend on, through declarations and the state.
+    private func dependencies(of targets: Set<String>, declared: [String: Resource], recorded: [String: StateResource]) -> Set<String> {
+        var result: Set<String> = []
+        var queue = Array(targets)
+        while let next = queue.popLast() {
+            guard result.insert(next).inserted else { continue }
+            let needs = declared[next]?.dependencies.map(\.rawValue) ?? recorded[next]?.dependencies ?? []
+            queue += needs.filter { declared[$0] != nil || recorded[$0] != nil }
+        }
+        return result
+    }
+
+    /// `targets` and every recorded resource that depends on them.
+    static func dependents(of targets: Set<String>, in recorded: [StateResource]) -> Set<String> {
+        var result = targets
+        var changed = true
+        while changed {
+            changed = false
+            for resource in recorded where !result.contains(resource.address) && resource.dependencies.contains(where: result.contains) {
+                result.insert(resource.address)
+                changed = true
+            }
+        }
+        return result.filter { address in recorded.contains { $0.address == address } }
+    }
+
+    // MARK: Refresh
+
+    /// Reads every item's live attributes, `parallelism` at a time, in item order.
+    func refresh(_ items: [Item], _ context: ProviderContext) async throws -> [JSON?] {
+        try await withThrowingTaskGroup(of: (Int, JSON?).self) { group in
+            var results = [JSON?](repeating: nil, count: items.count)
+            var next = 0
+            func start() {
+                let index = next, item = items[index]
+                next += 1
+                group.addTask {
+                    do {
+                        return (index, try await item.provider.read(id: item.id, known: item.recorded?.attributes ?? item.desired ?? [:], context))
+                    } catch let error as GoogleAPIError {
+                        throw EngineError("\(item.address): cannot read \(item.provider.noun) \(item.id): \(error.description)")
+                    }
+                }
+            }
+            while next < min(parallelism, items.count) { start() }
+            while let (index, value) = try await group.next() {
+                results[index] = value
+                if next < items.count { start() }
+            }
+            return results
+        }
+    }
+
+    // MARK: Classification
+
+    enum Outcome {
+        case change(PlannedChange, Drift?)
+        case problem(String)
+    }
+
+    func classify(_ item: Item, live: JSON?) -> Outcome {
+        let provider = item.provider
+        let dependencies = item.declared?.dependencies.map(\.rawValue) ?? item.recorded?.dependencies ?? []
+        let protected = item.declared?.protected ?? item.recorded?.protected ?? false
+
+        // Not declared: delete what the state records.
+        guard let declared = item.declared, let desired = item.desired else {
+            let record = item.recorded!
+            guard let live else {
+                return .change(PlannedChange(address: item.address, type: record.type, id: record.id, action: .delete,
+                                             reason: "no longer declared, and already gone from the cloud", current: record.attributes,
+                                             dependencies: record.dependencies, protected: record.protected), nil)
+            }
+            let current = provider.canonical(live, shapedLike: record.attributes)
+            return .change(PlannedChange(address: item.address, type: record.type, id: record.id, action: .delete,
+                                         reason: "no longer declared", changes: AttributeChange.diff(.object(current), nil),
+                                         current: .object(current), dependencies: record.dependencies, protected: record.protected,
+                                         deletesContents: !record.protected), nil)
+        }
+
+        let wanted = provider.canonical(desired, shapedLike: desired)
+        let declaredID = item.declaredID ?? item.id
+        guard let live else {
+            let reason: String? = item.recorded == nil ? nil : "deleted outside Terrace"
+            let drift = item.recorded.map { _ in Drift(address: item.address, changes: [], deleted: true) }
+            return .change(PlannedChange(address: item.address, type: declared.type, id: declaredID, action: .create, reason: reason,
+                                         changes: AttributeChange.diff(nil, .object(wanted)), desired: desired,
+                                         dependencies: dependencies, protected: protected), drift)
+        }
+
+        let current = provider.canonical(live, shapedLike: desired)
+        var drift: Drift?
+        if let record = item.recorded {
+            let recordedValue = provider.canonical(record.attributes, shapedLike: desired)
+            let changed = AttributeChange.diff(.object(recordedValue), .object(current))
+            if !changed.isEmpty { drift = Drift(address: item.address, changes: changed, deleted: false) }
+        } else if !provider.isMarked(live, context) {
+            return .problem("\(item.address): \(provider.noun) \(item.id) already exists and is not marked as this stack's; "
+                                + "to manage it, run `terrace import \(item.address) \(item.id)` (\(declared.sourceLocation))")
+        }
+
+        let changes = AttributeChange.diff(.object(current), .object(wanted))
+        let changedAttributes = Set(changes.map(\.attribute))
+        var replaceReasons = changedAttributes.intersection(provider.replaceOn).sorted().map { "\($0) cannot change in place" }
+        if item.recorded != nil, item.id != declaredID, replaceReasons.isEmpty {
+            replaceReasons.append("its id changes from \(item.id) to \(declaredID)")
+        }
+        replaceReasons += provider.replacementReasons(desired: wanted, live: current)
+
+        let action: PlanAction
+        if item.recorded == nil {
+            action = replaceReasons.isEmpty ? .adopt : .replace
+        } else if !replaceReasons.isEmpty {
+            action = .replace
+        } else {
+            action = changes.isEmpty ? .noop : .update
+        }
+        let reason: String? = switch action {
+        case .adopt: "already exists, marked as this stack's"
+        case .update where drift != nil: "changed outside Terrace"
+        default: nil
+        }
+        return .change(PlannedChange(address: item.address, type: declared.type, id: declaredID, action: action, reason: reason,
+                                     changes: changes, replaceReasons: replaceReasons, desired: desired, current: .object(current),
+                                     previousID: item.id == declaredID ? nil : item.id, dependencies: dependencies,
+                                     protected: protected), drift)
+    }
+
+    // MARK: Protection
+
+    /// Deletes and replacements of protected resources that hold data, refused before anything changes.
+    func protectionProblems(_ changes: [PlannedChange]) async throws -> [String] {
+        var problems: [String] = []
+        for change in changes where change.protected && (change.action == .delete || change.action == .replace) {
+            guard let provider = Providers.provider(change.type) else { continue }
+            let id = change.previousID ?? change.id
+            let holds: Bool
+            do {
+                holds = try await provider.holdsData(id: id, context)
+            } catch let error as GoogleAPIError where error.isNotFound {
+                holds = false
+            }
+            if holds {
+                let verb = change.action == .delete ? "delete" : "replace (\(change.replaceReasons.joined(separator: "; ")))"
+                problems.append("\(change.address): refusing to \(verb) \(provider.noun) \(id): it holds data and is protected; "
+                                    + "empty it first, or declare it with forceDestroy: true")
+            }
+        }
+        return problems
+    }
+}
