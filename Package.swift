@@ -64,9 +64,21 @@ let package = Package(
                 "TerraceCLI", "Infra", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Stacks the failure tests and the plan benchmark use, and `terrace` built with them.
+        .target(name: "TestStacks", dependencies: ["TerraceDSL"], path: "Tests/TestStacks"),
+        .executableTarget(
+            name: "terrace-fixture",
+            dependencies: [
+                "TerraceCLI", "TestStacks", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/Fixture"
+        ),
+        // The plan benchmark's floor: N GETs at a given concurrency through the same transport.
+        .executableTarget(name: "terrace-get-floor", dependencies: ["GoogleCloud", "TerraceJSON"], path: "Tests/Bench"),
         .testTarget(
             name: "TerraceTests",
             dependencies: [
+                "TestStacks",
                 "LocalCloud", "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "TerraceCompression", "TerraceHTTP", "TerraceCLI",
                 "GoogleCloud", "TerraceDSL", "TerraceEngine", "GCPNaming", "Infra", "TerraceTime",
             ]

@@ -1,0 +1,5 @@
+/// Placeholder replaced by the plan benchmark's GET floor tool.
+@main
+enum GetFloor {
+    static func main() async {}
+}
