@@ -67,18 +67,28 @@ public final class ConsistencyDelay: Sendable {
         created.withLock { $0[Self.normalise(path)] = now }
     }
 
-    /// Whether a GET of `path` must still answer 404.
-    public func isHidden(path: String) -> Bool {
+    /// Whether a request must still answer 404: a GET of a resource created less than
+    /// `seconds` ago, or any call on its IAM policy (`…:getIamPolicy`, `…:setIamPolicy`, a
+    /// bucket's `…/iam`).
+    public func isHidden(path: String, method: String = "GET") -> Bool {
         guard seconds > 0 else { return false }
-        let now = clock.nowMicros()
         let key = Self.normalise(path)
+        var candidates: [String] = method == "GET" ? [key] : []
+        for suffix in [":getIamPolicy", ":setIamPolicy", "/iam"] where key.hasSuffix(suffix) {
+            candidates.append(String(key.dropLast(suffix.count)))
+        }
+        guard !candidates.isEmpty else { return false }
+        let now = clock.nowMicros()
         return created.withLock { map in
-            guard let at = map[key] else { return false }
-            if Double(now - at) >= seconds * 1_000_000 {
-                map[key] = nil
-                return false
+            for candidate in candidates {
+                guard let at = map[candidate] else { continue }
+                if Double(now - at) >= seconds * 1_000_000 {
+                    map[candidate] = nil
+                } else {
+                    return true
+                }
             }
-            return true
+            return false
         }
     }
 

@@ -23,6 +23,7 @@ struct Dispatcher: HTTPResponder {
     let context: CloudContext
     let faults: FaultInjector
     let requireAuth: Bool
+    let observer: LocalCloud.RequestObserver?
 
     static let methodOverride = HTTPField.Name("X-HTTP-Method-Override")
 
@@ -92,22 +93,26 @@ struct Dispatcher: HTTPResponder {
                     do { try Names.checkProjectReference(project) } catch let error as GCPError { return .error(error, style: style) }
                 }
             }
-            if request.method == .get, context.consistency.isHidden(path: path) {
+            if context.consistency.isHidden(path: path, method: method.rawValue) {
+                if let observer { await observer(method.rawValue, path, 404) }
                 return .error(.notFound("Not found: \(PercentEncoding.decode(path) ?? path) (just created; the local cloud's consistency delay is on)."), style: style)
             }
             let serviceRequest = ServiceRequest(
                 method: method, path: path, params: params, query: Query(raw: request.uri.query),
                 headers: request.headers, body: request.body, principal: principal,
                 authority: request.head.authority)
+            let response: Response
             do {
-                return try await route.handler(serviceRequest)
+                response = try await route.handler(serviceRequest)
             } catch let error as GCPError {
-                return .error(error, style: style)
+                response = .error(error, style: style)
             } catch let error as CancellationError {
                 throw error
             } catch {
-                return .error(.internal("Internal error in the local cloud: \(error)"), style: style)
+                response = .error(.internal("Internal error in the local cloud: \(error)"), style: style)
             }
+            if let observer { await observer(method.rawValue, path, response.status.code) }
+            return response
         }
     }
 }

@@ -15,6 +15,9 @@ import TerraceJSON
 /// `terrace local serve` runs one in the foreground; tests and `embedded` environments start one
 /// in-process on an ephemeral port with ``start(_:)``.
 public final class LocalCloud: Sendable {
+    /// Sees each request's method, path and status once handled.
+    public typealias RequestObserver = @Sendable (_ method: String, _ path: String, _ status: Int) async -> Void
+
     public struct Configuration: Sendable {
         public var host: String = "127.0.0.1"
         /// 0 picks a free port.
@@ -28,6 +31,9 @@ public final class LocalCloud: Sendable {
         public var keysDirectory: String?
         /// Stop on SIGINT and SIGTERM (for `terrace local serve`).
         public var handleSignals = false
+        /// Called after each API request is handled, before its answer is sent (tests use it to
+        /// kill a client right after a chosen request).
+        public var observer: RequestObserver?
 
         public init(dataDirectory: String) { self.dataDirectory = dataDirectory }
     }
@@ -110,7 +116,8 @@ public final class LocalCloud: Sendable {
         let apis = services.flatMap { $0.init(context: context).apis }
         try IAMService.registerKeyFileAccounts(context)
         let dispatcher = Dispatcher(table: RouteTable(apis), context: context,
-                                    faults: FaultInjector(plan: configuration.faults), requireAuth: configuration.requireAuth)
+                                    faults: FaultInjector(plan: configuration.faults), requireAuth: configuration.requireAuth,
+                                    observer: configuration.observer)
 
         var logger = Logger(label: "terrace.local")
         logger.logLevel = .critical
