@@ -93,8 +93,11 @@ enum ApplyFlow {
         let updated = report.succeeded.filter { $0.action == .update }.count
         let replaced = report.succeeded.filter { $0.action == .replace }.count
         let deleted = report.succeeded.filter { $0.action == .delete }.count
-        var counts = "\(created) created, \(updated) updated, \(replaced) replaced, \(deleted) deleted"
-        if adopted > 0 { counts = "\(created) created, \(adopted) adopted, \(updated) updated, \(replaced) replaced, \(deleted) deleted" }
+        var counts = destroy ? "\(deleted) deleted"
+            : "\(created) created, \(updated) updated, \(replaced) replaced, \(deleted) deleted"
+        if adopted > 0 && !destroy {
+            counts = "\(created) created, \(adopted) adopted, \(updated) updated, \(replaced) replaced, \(deleted) deleted"
+        }
         if report.ok {
             console.line("\(console.styled(destroy ? "Destroy complete:" : "Apply complete:", .green)) \(counts).")
             return

@@ -23,16 +23,19 @@ public struct Table: Declaration {
     public var labels: [String: String]
     /// When the table expires, in milliseconds since the epoch.
     public var expirationTime: Int64?
+    /// Whether `destroy` (or a replacement) may delete it while it holds rows.
+    public var forceDestroy: Bool
     public var dependsOn: [Reference] = []
     public let sourceLocation: SourceLocation
 
     public init(
         _ key: String, in dataset: String, tableID: String? = nil, partitioning: Partitioning? = nil,
         clustering: [String] = [], description: String? = nil, labels: [String: String] = [:],
-        expirationTime: Int64? = nil,
+        expirationTime: Int64? = nil, forceDestroy: Bool = false,
         fileID: String = #fileID, filePath: String = #filePath, line: Int = #line,
         @SchemaBuilder schema: () -> [Field]
     ) {
+        self.forceDestroy = forceDestroy
         self.key = key
         self.datasetKey = dataset
         self.tableID = tableID ?? key
@@ -46,6 +49,8 @@ public struct Table: Declaration {
     }
 
     public var kind: ResourceKind { .table }
+    /// A table holding rows is never deleted or replaced unless declared with `forceDestroy: true`.
+    public var isProtected: Bool { !forceDestroy }
     public var address: Address { Address("table.\(datasetKey).\(key)") }
     public var references: [Reference] { [.dataset(datasetKey)] }
     /// A reference to this table.

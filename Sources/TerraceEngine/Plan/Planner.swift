@@ -176,8 +176,9 @@ public struct Planner: Sendable {
                                              dependencies: record.dependencies, protected: record.protected), nil)
             }
             let current = provider.canonical(live, shapedLike: record.attributes)
+            let reason = provider is ServiceProvider ? "no longer declared; the API stays enabled, only the state forgets it" : "no longer declared"
             return .change(PlannedChange(address: item.address, type: record.type, id: record.id, action: .delete,
-                                         reason: "no longer declared", changes: AttributeChange.diff(.object(current), nil),
+                                         reason: reason, changes: AttributeChange.diff(.object(current), nil),
                                          current: .object(current), dependencies: record.dependencies, protected: record.protected,
                                          deletesContents: !record.protected), nil)
         }
@@ -227,7 +228,7 @@ public struct Planner: Sendable {
         return .change(PlannedChange(address: item.address, type: declared.type, id: declaredID, action: action, reason: reason,
                                      changes: changes, replaceReasons: replaceReasons, desired: desired, current: .object(current),
                                      previousID: item.id == declaredID ? nil : item.id, dependencies: dependencies,
-                                     protected: protected), drift)
+                                     protected: protected, deletesContents: action == .replace && !protected), drift)
     }
 
     // MARK: Protection

@@ -62,7 +62,8 @@ struct ServiceAccountProvider: ResourceProvider {
 }
 
 /// Enabled APIs (Service Usage); the id is `projects/P/services/NAME`. A disabled service reads
-/// as absent; destroying one disables it.
+/// as absent. Deleting one only forgets it: disabling an API breaks whatever else in the project
+/// uses it (Terraform's `disable_on_destroy` trap), so it stays enabled.
 struct ServiceProvider: ResourceProvider {
     let type = "serviceusage.service"
     let noun = "API"
@@ -102,8 +103,5 @@ struct ServiceProvider: ResourceProvider {
         try await create(id: id, desired: desired, context)
     }
 
-    func delete(id: String, attributes: JSON, force: Bool, _ context: ProviderContext) async throws {
-        let operation = try await context.cloud.serviceUsage.post(id + ":disable", body: ["disableDependentServices": false])
-        try await Operations.wait(operation, client: context.cloud.serviceUsage, time: context.time)
-    }
+    func delete(id: String, attributes: JSON, force: Bool, _ context: ProviderContext) async throws {}
 }

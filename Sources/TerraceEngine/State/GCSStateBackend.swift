@@ -72,8 +72,10 @@ public struct GCSStateBackend: StateBackend {
     }
 
     private func backend(_ error: GoogleAPIError, _ where_: String) -> StateError {
-        let hint = error.isNotFound ? " (create the state bucket with `terrace init`)" : ""
-        return StateError(.backend, where_, "\(where_): \(error.description)\(hint)")
+        if error.isNotFound && error.message.lowercased().contains("bucket") {
+            return StateError(.backend, where_, "\(where_): the state bucket gs://\(bucket) does not exist; create it with `terrace init`")
+        }
+        return StateError(.backend, where_, "\(where_): \(error.description)")
     }
 
     // MARK: State
