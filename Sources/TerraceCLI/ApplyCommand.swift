@@ -71,6 +71,7 @@ enum ApplyFlow {
                     try engine.check(saved: saved, file: planFile, against: snapshot)
                     plan = saved
                 } else {
+                    session.announceRefresh(destroy: destroy)
                     plan = try await engine.plan(snapshot, targets: targets, destroy: destroy)
                     for line in PlanRenderer(useColor: console.useColor).lines(plan) { console.line(line) }
                 }

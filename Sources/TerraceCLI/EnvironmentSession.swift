@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import GoogleCloud
 import LocalCloud
 import TerraceDSL
@@ -91,6 +94,15 @@ struct EnvironmentSession {
         let engine = Engine(environment: options.env, resources: stack.resources, context: context, backend: backend,
                             parallelism: options.parallelism, lockTimeout: LockTimeout.seconds(options.lockTimeout) ?? 0)
         return EnvironmentSession(configuration: configuration, engine: engine, cloud: cloud, embedded: embedded)
+    }
+
+    /// On a terminal, says what the refresh is about to read (it can take a while on a large stack).
+    func announceRefresh(destroy: Bool = false) {
+        guard isatty(STDERR_FILENO) == 1 else { return }
+        let console = Console(useColor: getenv("NO_COLOR") == nil)
+        let what = destroy ? "every resource in the state" : "\(engine.resources.count) declared resources and the state"
+        Console.write(console.styled("Refreshing \(what) of environment \(engine.environment) "
+                                         + "(project \(configuration.environment.project))…", .dim) + "\n", to: STDERR_FILENO)
     }
 
     /// Stops the embedded local cloud, if one was started.

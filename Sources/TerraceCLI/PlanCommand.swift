@@ -34,7 +34,8 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console.standard
         let plan = try await EnvironmentSession.run(options) { session in
-            try await session.engine.withLock("plan") { snapshot in
+            if !json { session.announceRefresh() }
+            return try await session.engine.withLock("plan") { snapshot in
                 try await session.engine.plan(snapshot, targets: targets)
             }
         }

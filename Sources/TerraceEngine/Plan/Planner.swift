@@ -62,6 +62,7 @@ public struct Planner: Sendable {
                 problems.append(message)
             }
         }
+        changes = Self.cascadeReplacements(changes)
         problems += try await protectionProblems(changes)
         if !problems.isEmpty {
             throw EngineError(problems.sorted().joined(separator: "\n") + "\nNothing was changed.")
@@ -229,6 +230,28 @@ public struct Planner: Sendable {
                                      changes: changes, replaceReasons: replaceReasons, desired: desired, current: .object(current),
                                      previousID: item.id == declaredID ? nil : item.id, dependencies: dependencies,
                                      protected: protected, deletesContents: action == .replace && !protected), drift)
+    }
+
+    /// A resource replaced takes with it what lives inside or on it (a dataset's tables, a
+    /// topic's subscriptions, the IAM grants on it or to it): those are replaced too, so one
+    /// apply converges.
+    static func cascadeReplacements(_ changes: [PlannedChange]) -> [PlannedChange] {
+        var result = changes
+        var replaced = Set(changes.filter { $0.action == .replace }.map(\.address))
+        var changed = true
+        while changed {
+            changed = false
+            for index in result.indices where [.noop, .update, .adopt].contains(result[index].action) {
+                let causes = result[index].dependencies.filter(replaced.contains).sorted()
+                guard !causes.isEmpty else { continue }
+                result[index].action = .replace
+                result[index].replaceReasons += causes.map { "\($0) is replaced" }
+                result[index].deletesContents = !result[index].protected
+                replaced.insert(result[index].address)
+                changed = true
+            }
+        }
+        return result
     }
 
     // MARK: Protection
