@@ -75,7 +75,11 @@ enum ApplyFlow {
                     plan = try await engine.plan(snapshot, targets: targets, destroy: destroy)
                     for line in PlanRenderer(useColor: console.useColor).lines(plan) { console.line(line) }
                 }
-                guard plan.hasChanges else { return nil }
+                guard plan.hasChanges else {
+                    // Nothing to change in the cloud; still record what the refresh found.
+                    if plan.refreshesState { _ = try await engine.apply(plan, snapshot: snapshot) }
+                    return nil
+                }
                 if saved == nil && !autoApprove {
                     try confirm(plan, environment: options.env, project: session.configuration.environment.project, destroy: destroy, console)
                 }

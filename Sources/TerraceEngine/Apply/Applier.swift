@@ -99,7 +99,7 @@ public struct Applier: Sendable {
                       observe: @escaping @Sendable (ApplyEvent) -> Void = { _ in }) async throws -> ApplyReport {
         var initial = snapshot?.state ?? StateFile(lineage: lineage ?? StateIDs.random())
         // Resources with nothing to do still get their refreshed attributes and dependencies.
-        for change in plan.changes where change.action == .noop {
+        for change in plan.changes where change.action == .noop && change.refreshesState {
             if let index = initial.resources.firstIndex(where: { $0.address == change.address }), let current = change.current {
                 initial.resources[index].attributes = current
                 initial.resources[index].dependencies = change.dependencies

@@ -71,6 +71,9 @@ public struct PlannedChange: Sendable, Hashable {
     public var protected: Bool
     /// For deletes: also delete what it holds (declared with `forceDestroy: true`).
     public var deletesContents: Bool
+    /// For no-ops: the state records something else (attributes changed outside Terrace that
+    /// match the declarations again, new dependencies or protection); apply rewrites the record.
+    public var refreshesState: Bool = false
 
     public init(address: String, type: String, id: String, action: PlanAction, reason: String? = nil,
                 changes: [AttributeChange] = [], replaceReasons: [String] = [], desired: JSON? = nil, current: JSON? = nil,
@@ -134,8 +137,11 @@ public struct Plan: Sendable, Hashable {
         self.drift = drift.sorted { $0.address < $1.address }
     }
 
-    /// Whether applying it would change anything.
+    /// Whether applying it would change anything in the cloud.
     public var hasChanges: Bool { changes.contains { $0.action.isChange } }
+
+    /// Whether applying it would rewrite the state even with nothing to change in the cloud.
+    public var refreshesState: Bool { changes.contains(where: \.refreshesState) }
 
     /// How many resources each action touches.
     public func count(_ action: PlanAction) -> Int { changes.filter { $0.action == action }.count }

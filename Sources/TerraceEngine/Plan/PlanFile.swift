@@ -57,8 +57,14 @@ extension Plan {
             changes.append(change)
         }
         let targets = (root["targets"]?.arrayValue ?? []).compactMap(\.stringValue)
+        var drift: [Drift] = []
+        for (index, item) in (root["drift"]?.arrayValue ?? []).enumerated() {
+            guard let address = item["address"]?.stringValue else { throw fail("drift[\(index)] is malformed") }
+            drift.append(Drift(address: address, changes: (item["changes"]?.arrayValue ?? []).compactMap(AttributeChange.init(json:)),
+                               deleted: item["deleted"]?.boolValue ?? false))
+        }
         return Plan(environment: environment, project: project, stateLineage: lineage, stateSerial: serial, declarationsDigest: digest,
-                    targets: targets, destroy: root["destroy"]?.boolValue ?? false, changes: changes)
+                    targets: targets, destroy: root["destroy"]?.boolValue ?? false, changes: changes, drift: drift)
     }
 }
 
@@ -88,6 +94,7 @@ extension PlannedChange {
         if let desired { body["desired"] = desired }
         if let current { body["current"] = current }
         if let previousID { body["previous_id"] = .string(previousID) }
+        if refreshesState { body["refreshes_state"] = true }
         return .object(body)
     }
 
@@ -105,5 +112,6 @@ extension PlannedChange {
             current: json["current"], previousID: json["previous_id"]?.stringValue,
             dependencies: (json["dependencies"]?.arrayValue ?? []).compactMap(\.stringValue),
             protected: json["protected"]?.boolValue ?? false, deletesContents: json["deletes_contents"]?.boolValue ?? false)
+        refreshesState = json["refreshes_state"]?.boolValue ?? false
     }
 }

@@ -38,6 +38,8 @@ public struct Planner: Sendable {
         /// The id to read: the recorded one, else the declared one.
         let id: String
         let declaredID: String?
+        /// What the declaration says about protection, even when destroying.
+        let declaredProtection: Bool?
     }
 
     /// Plans `state` toward the declarations (or, with `destroy`, toward nothing), limited to
@@ -47,14 +49,16 @@ public struct Planner: Sendable {
         let items = try self.items(recorded: recorded, targets: targets, destroy: destroy)
         var refreshContext = context
         refreshContext.policyCache = PolicyCache()
-        let live = try await refresh(items, refreshContext)
+        // The digest is only CPU: work it out while the refresh waits on the network.
+        let resources = self.resources
+        let digest = Task { Self.digest(resources) }
 
         var changes: [PlannedChange] = []
         var drift: [Drift] = []
         var problems: [String] = []
-        for (item, liveValue) in zip(items, live) {
-            let outcome = classify(item, live: liveValue)
-            switch outcome {
+        // Each resource is classified as its read arrives, while the others are in flight.
+        try await refresh(items, refreshContext) { index, live in
+            switch classify(items[index], live: live) {
             case .change(let change, let itemDrift):
                 changes.append(change)
                 if let itemDrift { drift.append(itemDrift) }
@@ -68,7 +72,7 @@ public struct Planner: Sendable {
             throw EngineError(problems.sorted().joined(separator: "\n") + "\nNothing was changed.")
         }
         return Plan(environment: environment, project: context.project, stateLineage: state?.state.lineage,
-                    stateSerial: state?.state.serial, declarationsDigest: Self.digest(resources), targets: targets, destroy: destroy,
+                    stateSerial: state?.state.serial, declarationsDigest: await digest.value, targets: targets, destroy: destroy,
                     changes: changes, drift: drift)
     }
 
@@ -77,6 +81,7 @@ public struct Planner: Sendable {
     func items(recorded: [StateResource], targets: [String], destroy: Bool) throws -> [Item] {
         let declared = destroy ? [:] : Dictionary(uniqueKeysWithValues: resources.map { ($0.address.rawValue, $0) })
         let inState = Dictionary(uniqueKeysWithValues: recorded.map { ($0.address, $0) })
+        let protection = Dictionary(uniqueKeysWithValues: resources.map { ($0.address.rawValue, $0.protected) })
         var addresses = Set(declared.keys).union(inState.keys)
         if !targets.isEmpty {
             let known = Set(resources.map(\.address.rawValue)).union(inState.keys)
@@ -99,7 +104,8 @@ public struct Planner: Sendable {
             let desired = resource.map { provider.marked($0.attributes, context) }
             let declaredID = resource.map { provider.id(name: $0.name, attributes: $0.attributes) }
             return Item(address: address, provider: provider, declared: resource, recorded: record, desired: desired,
-                        id: record?.id ?? declaredID ?? "", declaredID: declaredID)
+                        id: record?.id ?? declaredID ?? "", declaredID: declaredID,
+                        declaredProtection: protection[address])
         }
     }
 
@@ -131,10 +137,10 @@ public struct Planner: Sendable {
 
     // MARK: Refresh
 
-    /// Reads every item's live attributes, `parallelism` at a time, in item order.
-    func refresh(_ items: [Item], _ context: ProviderContext) async throws -> [JSON?] {
+    /// Reads every item's live attributes, `parallelism` at a time, handing each to `receive`
+    /// (with the item's index) as it arrives.
+    func refresh(_ items: [Item], _ context: ProviderContext, receive: (Int, JSON?) -> Void) async throws {
         try await withThrowingTaskGroup(of: (Int, JSON?).self) { group in
-            var results = [JSON?](repeating: nil, count: items.count)
             var next = 0
             func start() {
                 let index = next, item = items[index]
@@ -149,10 +155,9 @@ public struct Planner: Sendable {
             }
             while next < min(parallelism, items.count) { start() }
             while let (index, value) = try await group.next() {
-                results[index] = value
                 if next < items.count { start() }
+                receive(index, value)
             }
-            return results
         }
     }
 
@@ -171,17 +176,19 @@ public struct Planner: Sendable {
         // Not declared: delete what the state records.
         guard let declared = item.declared, let desired = item.desired else {
             let record = item.recorded!
+            let protected = item.declaredProtection ?? record.protected
+            let verb = item.declaredProtection == nil ? "no longer declared" : "destroyed"
             guard let live else {
                 return .change(PlannedChange(address: item.address, type: record.type, id: record.id, action: .delete,
-                                             reason: "no longer declared, and already gone from the cloud", current: record.attributes,
-                                             dependencies: record.dependencies, protected: record.protected), nil)
+                                             reason: "\(verb), and already gone from the cloud", current: record.attributes,
+                                             dependencies: record.dependencies, protected: protected), nil)
             }
             let current = provider.canonical(live, shapedLike: record.attributes)
-            let reason = provider is ServiceProvider ? "no longer declared; the API stays enabled, only the state forgets it" : "no longer declared"
+            let reason = provider is ServiceProvider ? "\(verb); the API stays enabled, only the state forgets it" : item.declaredProtection == nil ? verb : nil
             return .change(PlannedChange(address: item.address, type: record.type, id: record.id, action: .delete,
                                          reason: reason, changes: AttributeChange.diff(.object(current), nil),
-                                         current: .object(current), dependencies: record.dependencies, protected: record.protected,
-                                         deletesContents: !record.protected), nil)
+                                         current: .object(current), dependencies: record.dependencies, protected: protected,
+                                         deletesContents: !protected), nil)
         }
 
         let wanted = provider.canonical(desired, shapedLike: desired)
@@ -226,32 +233,60 @@ public struct Planner: Sendable {
         case .update where drift != nil: "changed outside Terrace"
         default: nil
         }
-        return .change(PlannedChange(address: item.address, type: declared.type, id: declaredID, action: action, reason: reason,
-                                     changes: changes, replaceReasons: replaceReasons, desired: desired, current: .object(current),
-                                     previousID: item.id == declaredID ? nil : item.id, dependencies: dependencies,
-                                     protected: protected, deletesContents: action == .replace && !protected), drift)
+        var change = PlannedChange(address: item.address, type: declared.type, id: declaredID, action: action, reason: reason,
+                                   changes: changes, replaceReasons: replaceReasons, desired: desired, current: .object(current),
+                                   previousID: item.id == declaredID ? nil : item.id, dependencies: dependencies,
+                                   protected: protected, deletesContents: action == .replace && !protected)
+        if action == .noop, let record = item.recorded {
+            // Nothing to change in the cloud, but the state is behind it (drift that happens to
+            // match the declarations, or a new dependency or protection): apply records it.
+            change.refreshesState = record.attributes != .object(current) || record.dependencies != dependencies
+                || record.protected != protected
+        }
+        return .change(change, drift)
     }
 
-    /// A resource replaced takes with it what lives inside or on it (a dataset's tables, a
-    /// topic's subscriptions, the IAM grants on it or to it): those are replaced too, so one
-    /// apply converges.
+    /// A resource replaced takes with it what lives inside or on it: a dataset's tables, a
+    /// topic's subscriptions, the IAM grants and bindings on it, grants to a service account
+    /// that is replaced. Those are replaced too, so one apply converges. Other dependents (a
+    /// subscription whose dead-letter topic is renamed, an ordering-only `dependingOn`) are
+    /// updated or left as their own diff says.
     static func cascadeReplacements(_ changes: [PlannedChange]) -> [PlannedChange] {
         var result = changes
-        var replaced = Set(changes.filter { $0.action == .replace }.map(\.address))
+        var replaced = Dictionary(uniqueKeysWithValues: changes.filter { $0.action == .replace }.map { ($0.address, $0) })
         var changed = true
         while changed {
             changed = false
             for index in result.indices where [.noop, .update, .adopt].contains(result[index].action) {
-                let causes = result[index].dependencies.filter(replaced.contains).sorted()
+                let causes = replaced.values.filter { livesOn(result[index], $0) }.map(\.address).sorted()
                 guard !causes.isEmpty else { continue }
                 result[index].action = .replace
                 result[index].replaceReasons += causes.map { "\($0) is replaced" }
                 result[index].deletesContents = !result[index].protected
-                replaced.insert(result[index].address)
+                replaced[result[index].address] = result[index]
                 changed = true
             }
         }
         return result
+    }
+
+    /// Whether `change`'s resource cannot outlive `parent`'s deletion.
+    static func livesOn(_ change: PlannedChange, _ parent: PlannedChange) -> Bool {
+        guard change.dependencies.contains(parent.address) else { return false }
+        switch (change.type, parent.type) {
+        case ("bigquery.table", "bigquery.dataset"), ("bigquery.view", "bigquery.dataset"):
+            return change.address.hasPrefix("table.\(parent.address.dropFirst("dataset.".count)).")
+        case ("pubsub.subscription", "pubsub.topic"):
+            let topic = change.desired?["topic"]?.stringValue
+            return topic != nil && (topic == parent.id || topic == parent.previousID)
+        case ("iam.grant", _), ("iam.binding", _):
+            // On the replaced resource, or granting to the replaced service account.
+            let prefix = change.type == "iam.grant" ? "iam.grant." : "iam.binding."
+            if change.address.hasPrefix("\(prefix)\(parent.address)[") { return true }
+            return parent.type == "iam.serviceAccount"
+        default:
+            return false
+        }
     }
 
     // MARK: Protection

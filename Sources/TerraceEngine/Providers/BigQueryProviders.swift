@@ -59,9 +59,23 @@ struct DatasetProvider: ResourceProvider {
         }
     }
 
+    /// Whether any table in it holds rows (empty tables and views are declarations, not data).
     func holdsData(id: String, _ context: ProviderContext) async throws -> Bool {
-        let page = try await context.cloud.bigquery.get(id + "/tables", query: [("maxResults", "1")])
-        return !(page["tables"]?.arrayValue ?? []).isEmpty
+        var pageToken: String?
+        repeat {
+            var query = [("maxResults", "1000")]
+            if let pageToken { query.append(("pageToken", pageToken)) }
+            let page = try await context.cloud.bigquery.get(id + "/tables", query: query)
+            for table in page["tables"]?.arrayValue ?? [] where table["type"]?.stringValue != "VIEW" {
+                guard let tableID = table["tableReference"]?["tableId"]?.stringValue else { continue }
+                do {
+                    let detail = try await context.cloud.bigquery.get(id + "/tables/" + URLEncoding.component(tableID))
+                    if (detail["numRows"]?.intValue ?? 0) > 0 || (detail["numBytes"]?.intValue ?? 0) > 0 { return true }
+                } catch let error as GoogleAPIError where error.isNotFound {}
+            }
+            pageToken = page["nextPageToken"]?.stringValue
+        } while pageToken != nil
+        return false
     }
 }
 

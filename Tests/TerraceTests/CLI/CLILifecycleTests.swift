@@ -18,8 +18,8 @@ struct CLILifecycleTests {
         return directory
     }
 
-    private func terrace(_ arguments: String..., in directory: String) throws -> (status: Int32, output: String) {
-        let run = try FixtureBinary.run(arguments, in: directory)
+    private func terrace(_ arguments: String..., in directory: String) async throws -> (status: Int32, output: String) {
+        let run = try await FixtureBinary.run(arguments, in: directory)
         return (run.status, run.output)
     }
 
@@ -27,14 +27,14 @@ struct CLILifecycleTests {
         try await withCloud { cloud in
             let dir = try project(cloud)
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            let plan = try terrace("plan", "--env", "fx", "--json", in: dir)
+            let plan = try await terrace("plan", "--env", "fx", "--json", in: dir)
             #expect(plan.status == 0)
             let json = try JSON.parse(plan.output)
             #expect(json["summary"]?["create"] == 20)
             #expect(json["changes"]?.arrayValue?.allSatisfy { $0["action"] == "create" } == true)
-            #expect(try terrace("plan", "--env", "fx", "--detailed-exitcode", in: dir).status == 2)
-            #expect(try terrace("apply", "--env", "fx", "--auto-approve", in: dir).status == 0)
-            let after = try terrace("plan", "--env", "fx", "--detailed-exitcode", in: dir)
+            #expect(try await terrace("plan", "--env", "fx", "--detailed-exitcode", in: dir).status == 2)
+            #expect(try await terrace("apply", "--env", "fx", "--auto-approve", in: dir).status == 0)
+            let after = try await terrace("plan", "--env", "fx", "--detailed-exitcode", in: dir)
             #expect(after.status == 0)
             #expect(after.output.contains("No changes."))
         }
@@ -44,7 +44,7 @@ struct CLILifecycleTests {
         try await withCloud { cloud in
             let dir = try project(cloud)
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            let apply = try terrace("apply", "--env", "fx", in: dir)
+            let apply = try await terrace("apply", "--env", "fx", in: dir)
             #expect(apply.status == 1)
             #expect(apply.output.contains("--auto-approve"))
             let topics = try await cloud.call("GET", "/v1/projects/\(FailureFixture.project)/topics").body
@@ -56,13 +56,13 @@ struct CLILifecycleTests {
         try await withCloud { cloud in
             let dir = try project(cloud)
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            let saved = try terrace("plan", "--env", "fx", "--out", "fx.plan", in: dir)
+            let saved = try await terrace("plan", "--env", "fx", "--out", "fx.plan", in: dir)
             #expect(saved.status == 0)
             #expect(saved.output.contains("terrace apply --env fx fx.plan"))
             let attributes = try FileManager.default.attributesOfItem(atPath: dir + "/fx.plan")
             #expect((attributes[.posixPermissions] as? Int) == 0o600)
-            #expect(try terrace("apply", "--env", "fx", "fx.plan", in: dir).status == 0)
-            let again = try terrace("apply", "--env", "fx", "fx.plan", in: dir)
+            #expect(try await terrace("apply", "--env", "fx", "fx.plan", in: dir).status == 0)
+            let again = try await terrace("apply", "--env", "fx", "fx.plan", in: dir)
             #expect(again.status == 1)
             #expect(again.output.contains("stale"), "\(again.output)")
         }
@@ -73,7 +73,7 @@ struct CLILifecycleTests {
             let dir = try project(cloud)
             defer { try? FileManager.default.removeItem(atPath: dir) }
             try "{\"format_version\": 1, \"changes\": 3}".write(toFile: dir + "/bad.plan", atomically: true, encoding: .utf8)
-            let apply = try terrace("apply", "--env", "fx", "bad.plan", in: dir)
+            let apply = try await terrace("apply", "--env", "fx", "bad.plan", in: dir)
             #expect(apply.status == 1)
             #expect(apply.output.contains("bad.plan"))
             #expect(!FileManager.default.fileExists(atPath: dir + "/state/fx.json"))
@@ -84,23 +84,23 @@ struct CLILifecycleTests {
         try await withCloud { cloud in
             let dir = try project(cloud)
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            #expect(try terrace("apply", "--env", "fx", "--auto-approve", in: dir).status == 0)
-            let list = try terrace("state", "list", "--env", "fx", in: dir)
+            #expect(try await terrace("apply", "--env", "fx", "--auto-approve", in: dir).status == 0)
+            let list = try await terrace("state", "list", "--env", "fx", in: dir)
             #expect(list.output.split(separator: "\n").count == 20)
             #expect(list.output.contains("projects/fx-project/topics/fx-events"))
-            let show = try JSON.parse(try terrace("state", "show", "--env", "fx", "topic.events", in: dir).output)
+            let show = try JSON.parse(try await terrace("state", "show", "--env", "fx", "topic.events", in: dir).output)
             #expect(show["id"] == "projects/fx-project/topics/fx-events")
 
-            #expect(try terrace("state", "mv", "--env", "fx", "topic.events", "bucket.events", in: dir).status == 1)
-            #expect(try terrace("state", "mv", "--env", "fx", "topic.events", "topic.renamed", in: dir).status == 0)
-            #expect(try terrace("state", "list", "--env", "fx", in: dir).output.contains("topic.renamed"))
-            #expect(try terrace("state", "mv", "--env", "fx", "topic.renamed", "topic.events", in: dir).status == 0)
+            #expect(try await terrace("state", "mv", "--env", "fx", "topic.events", "bucket.events", in: dir).status == 1)
+            #expect(try await terrace("state", "mv", "--env", "fx", "topic.events", "topic.renamed", in: dir).status == 0)
+            #expect(try await terrace("state", "list", "--env", "fx", in: dir).output.contains("topic.renamed"))
+            #expect(try await terrace("state", "mv", "--env", "fx", "topic.renamed", "topic.events", in: dir).status == 0)
 
             // Forgotten, the subscription is still in the cloud and still marked: the plan adopts it.
-            let removed = try terrace("state", "rm", "--env", "fx", "subscription.events_audit", in: dir)
+            let removed = try await terrace("state", "rm", "--env", "fx", "subscription.events_audit", in: dir)
             #expect(removed.status == 0)
             #expect(try await cloud.call("GET", "/v1/projects/\(FailureFixture.project)/subscriptions/fx-events-audit").status == 200)
-            let plan = try JSON.parse(try terrace("plan", "--env", "fx", "--json", in: dir).output)
+            let plan = try JSON.parse(try await terrace("plan", "--env", "fx", "--json", in: dir).output)
             let actions = (plan["changes"]?.arrayValue ?? []).filter { $0["action"] != "no-op" }
             #expect(actions.map { $0["address"]?.stringValue ?? "" } == ["subscription.events_audit"])
             #expect(actions.first?["action"] == "adopt")
@@ -111,15 +111,15 @@ struct CLILifecycleTests {
         try await withCloud { cloud in
             let dir = try project(cloud)
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            #expect(try terrace("apply", "--env", "fx", "--auto-approve", in: dir).status == 0)
-            let destroy = try terrace("destroy", "--env", "fx", "--auto-approve", in: dir)
+            #expect(try await terrace("apply", "--env", "fx", "--auto-approve", in: dir).status == 0)
+            let destroy = try await terrace("destroy", "--env", "fx", "--auto-approve", in: dir)
             #expect(destroy.status == 0, "\(destroy.output)")
             #expect(destroy.output.contains("Destroy complete: 20 deleted."))
             let lines = destroy.output.split(separator: "\n").map(String.init)
             let subscriptionGone = try #require(lines.firstIndex { $0.hasPrefix("subscription.events_loader: deleted") })
             let topicGone = try #require(lines.firstIndex { $0.hasPrefix("topic.events: deleted") })
             #expect(subscriptionGone < topicGone)
-            #expect(try terrace("state", "list", "--env", "fx", in: dir).output.contains("records no resources"))
+            #expect(try await terrace("state", "list", "--env", "fx", in: dir).output.contains("records no resources"))
         }
     }
 
@@ -127,19 +127,19 @@ struct CLILifecycleTests {
         try await withCloud { cloud in
             let dir = try project(cloud, state: "gs://fx-state/terrace/fx")
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            let plan = try terrace("plan", "--env", "fx", in: dir)
+            let plan = try await terrace("plan", "--env", "fx", in: dir)
             #expect(plan.status == 1)
             #expect(plan.output.contains("terrace init"), "\(plan.output)")
-            let initialise = try terrace("init", "--env", "fx", in: dir)
+            let initialise = try await terrace("init", "--env", "fx", in: dir)
             #expect(initialise.status == 0)
             #expect(initialise.output.contains("Created the state bucket gs://fx-state"))
             let bucket = try await cloud.call("GET", "/storage/v1/b/fx-state").body
             #expect(bucket["versioning"]?["enabled"] == true)
-            #expect(try terrace("init", "--env", "fx", in: dir).output.contains("exists"))
-            #expect(try terrace("apply", "--env", "fx", "--auto-approve", in: dir).status == 0)
+            #expect(try await terrace("init", "--env", "fx", in: dir).output.contains("exists"))
+            #expect(try await terrace("apply", "--env", "fx", "--auto-approve", in: dir).status == 0)
             let object = try await cloud.call("GET", "/storage/v1/b/fx-state/o/terrace%2Ffx%2Fterrace.state.json")
             #expect(object.status == 200)
-            #expect(try terrace("plan", "--env", "fx", "--detailed-exitcode", in: dir).status == 0)
+            #expect(try await terrace("plan", "--env", "fx", "--detailed-exitcode", in: dir).status == 0)
         }
     }
 
@@ -147,19 +147,19 @@ struct CLILifecycleTests {
         try await withCloud { cloud in
             let dir = try project(cloud, state: "gs://fx-state/fx")
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            #expect(try terrace("init", "--env", "fx", in: dir).status == 0)
+            #expect(try await terrace("init", "--env", "fx", in: dir).status == 0)
             // A lock left by a process that died.
             let lock: JSON = ["id": "dead-lock-1", "who": "ci@runner-9", "pid": 4242, "when": "2026-11-01T00:00:00Z", "operation": "apply"]
             let upload = try await cloud.raw("POST", "/upload/storage/v1/b/fx-state/o?uploadType=media&name=fx%2Fterrace.lock&ifGenerationMatch=0",
                                              body: lock.encodedBytes(), headers: [("Content-Type", "application/json")])
             #expect(upload.status == 200)
-            let plan = try terrace("plan", "--env", "fx", in: dir)
+            let plan = try await terrace("plan", "--env", "fx", in: dir)
             #expect(plan.status == 1)
             #expect(plan.output.contains("ci@runner-9 (pid 4242)"), "\(plan.output)")
             #expect(plan.output.contains("terrace force-unlock dead-lock-1"))
-            #expect(try terrace("force-unlock", "--env", "fx", "wrong-id", in: dir).status == 1)
-            #expect(try terrace("force-unlock", "--env", "fx", "dead-lock-1", in: dir).status == 0)
-            #expect(try terrace("plan", "--env", "fx", in: dir).status == 0)
+            #expect(try await terrace("force-unlock", "--env", "fx", "wrong-id", in: dir).status == 1)
+            #expect(try await terrace("force-unlock", "--env", "fx", "dead-lock-1", in: dir).status == 0)
+            #expect(try await terrace("plan", "--env", "fx", in: dir).status == 0)
         }
     }
 
@@ -168,16 +168,16 @@ struct CLILifecycleTests {
             let dir = try project(cloud)
             defer { try? FileManager.default.removeItem(atPath: dir) }
             #expect(try await cloud.call("PUT", "/v1/projects/\(FailureFixture.project)/topics/fx-events", ["labels": ["owner": "ops"]]).status == 200)
-            let plan = try terrace("plan", "--env", "fx", in: dir)
+            let plan = try await terrace("plan", "--env", "fx", in: dir)
             #expect(plan.status == 1)
             #expect(plan.output.contains("terrace import topic.events projects/fx-project/topics/fx-events"), "\(plan.output)")
-            let imported = try terrace("import", "--env", "fx", "topic.events", "fx-events", in: dir)
+            let imported = try await terrace("import", "--env", "fx", "topic.events", "fx-events", in: dir)
             #expect(imported.status == 0, "\(imported.output)")
-            let json = try JSON.parse(try terrace("plan", "--env", "fx", "--json", in: dir).output)
+            let json = try JSON.parse(try await terrace("plan", "--env", "fx", "--json", in: dir).output)
             let topic = (json["changes"]?.arrayValue ?? []).first { $0["address"] == "topic.events" }
             #expect(topic?["action"] == "update")
-            #expect(try terrace("import", "--env", "fx", "topic.events", "fx-events", in: dir).status == 1)
-            #expect(try terrace("import", "--env", "fx", "topic.nope", "fx-events", in: dir).status == 1)
+            #expect(try await terrace("import", "--env", "fx", "topic.events", "fx-events", in: dir).status == 1)
+            #expect(try await terrace("import", "--env", "fx", "topic.nope", "fx-events", in: dir).status == 1)
         }
     }
 }

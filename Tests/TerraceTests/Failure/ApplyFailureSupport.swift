@@ -111,12 +111,23 @@ enum FixtureBinary {
         return (process, output)
     }
 
+    /// Waits for `process` to exit and collects its output, on a thread of its own: blocking a
+    /// thread of Swift's small cooperative pool would starve the in-process cloud it talks to.
+    static func finish(_ process: Process, _ pipe: Pipe) async -> (status: Int32, signalled: Bool, output: String) {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: (process.terminationStatus, process.terminationReason == .uncaughtSignal,
+                                                String(decoding: data, as: UTF8.self)))
+            }
+        }
+    }
+
     /// Runs it to completion: exit status, whether a signal ended it, and its output.
-    static func run(_ arguments: [String], in directory: String) throws -> (status: Int32, signalled: Bool, output: String) {
+    static func run(_ arguments: [String], in directory: String) async throws -> (status: Int32, signalled: Bool, output: String) {
         let (process, pipe) = try start(arguments, in: directory)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, process.terminationReason == .uncaughtSignal, String(decoding: data, as: UTF8.self))
+        return await finish(process, pipe)
     }
 }
 

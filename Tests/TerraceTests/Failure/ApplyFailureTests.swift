@@ -70,7 +70,7 @@ struct ApplyFailureTests {
         }) { cloud in
             let fixture = FailureFixture(cloud: cloud, projectDirectory: project)
             try fixture.writeEnvironment()
-            let run = try FixtureBinary.run(["apply", "--env", "fx", "--auto-approve"], in: project)
+            let run = try await FixtureBinary.run(["apply", "--env", "fx", "--auto-approve"], in: project)
             #expect(run.status == 0, "\(run.output)")
             total = count.load(ordering: .relaxed)
         }
@@ -96,19 +96,18 @@ struct ApplyFailureTests {
                 try fixture.writeEnvironment()
                 let (process, pipe) = try FixtureBinary.start(["apply", "--env", "fx", "--auto-approve"], in: project)
                 victim.store(process.processIdentifier, ordering: .relaxed)
-                let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
+                let (status, signalled, output) = await FixtureBinary.finish(process, pipe)
                 // It really died mid-apply: killed by the signal, before its summary.
-                #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL, "k=\(k): \(output)")
+                #expect(signalled && status == SIGKILL, "k=\(k): \(output)")
                 #expect(!output.contains("Apply complete"), "k=\(k)")
                 _ = try fixture.state()  // whatever was written parses
 
-                let again = try FixtureBinary.run(["apply", "--env", "fx", "--auto-approve"], in: project)
+                let again = try await FixtureBinary.run(["apply", "--env", "fx", "--auto-approve"], in: project)
                 #expect(again.status == 0, "k=\(k): \(again.output)")
                 #expect(try await fixture.cloudInventory() == FailureFixture.declaredInventory, "k=\(k)")
                 let state = try #require(try fixture.state(), "k=\(k)")
                 #expect(state.resources.count == 20, "k=\(k)")
-                let check = try FixtureBinary.run(["plan", "--env", "fx", "--detailed-exitcode"], in: project)
+                let check = try await FixtureBinary.run(["plan", "--env", "fx", "--detailed-exitcode"], in: project)
                 #expect(check.status == 0, "k=\(k): \(check.output)")
             }
         }
@@ -131,7 +130,7 @@ struct ApplyFailureTests {
             let (first, firstPipe) = try FixtureBinary.start(["apply", "--env", "fx", "--auto-approve"], in: project)
             while !paused.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(10)) }
 
-            let second = try FixtureBinary.run(["apply", "--env", "fx", "--auto-approve"], in: project)
+            let second = try await FixtureBinary.run(["apply", "--env", "fx", "--auto-approve"], in: project)
             #expect(second.status == 1)
             #expect(second.output.contains("locked"), "\(second.output)")
             #expect(second.output.contains("pid \(first.processIdentifier)") || second.output.contains("\(first.processIdentifier)"),
@@ -139,9 +138,8 @@ struct ApplyFailureTests {
             #expect(second.output.contains("apply"))
 
             release.store(true, ordering: .relaxed)
-            let output = String(decoding: firstPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            first.waitUntilExit()
-            #expect(first.terminationStatus == 0, "\(output)")
+            let (status, _, output) = await FixtureBinary.finish(first, firstPipe)
+            #expect(status == 0, "\(output)")
             let state = try #require(try fixture.state())
             #expect(state.resources.count == 20)
             #expect(try await fixture.cloudInventory() == FailureFixture.declaredInventory)
