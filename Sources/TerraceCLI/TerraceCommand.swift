@@ -13,6 +13,13 @@ public struct TerraceCommand: AsyncParsableCommand {
     )
 
     public init() {}
+
+    /// Whether these arguments run the local cloud as a server (`terrace local serve`), which is
+    /// faster with NIO's event loops as Swift's global executor.
+    public static func servesLocalCloud(_ arguments: [String]) -> Bool {
+        let words = arguments.dropFirst().filter { !$0.hasPrefix("-") }
+        return words.first == "local" && words.dropFirst().first == "serve"
+    }
 }
 
 /// `terrace local …`: the embedded local cloud.

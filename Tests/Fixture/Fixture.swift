@@ -8,7 +8,9 @@ import TestStacks
 @main
 enum Fixture {
     static func main() async {
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        if TerraceCommand.servesLocalCloud(CommandLine.arguments) {
+            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
         Declarations.register(TestStacks.stack)
         await TerraceCommand.main()
     }

@@ -147,7 +147,12 @@ public struct Planner: Sendable {
                 next += 1
                 group.addTask {
                     do {
-                        return (index, try await item.provider.read(id: item.id, known: item.recorded?.attributes ?? item.desired ?? [:], context))
+                        let live = try await item.provider.read(id: item.id, known: item.recorded?.attributes ?? item.desired ?? [:], context)
+                        if let live, live.objectValue == nil {
+                            throw EngineError("\(item.address): reading \(item.provider.noun) \(item.id) answered \(live.typeName) where "
+                                                  + "an object was expected; check the environment's endpoint. Nothing was changed")
+                        }
+                        return (index, live)
                     } catch let error as GoogleAPIError {
                         throw EngineError("\(item.address): cannot read \(item.provider.noun) \(item.id): \(error.description)")
                     }
