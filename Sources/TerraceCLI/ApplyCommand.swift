@@ -58,7 +58,7 @@ enum ApplyFlow {
         let console = Console.standard
         let saved: Plan?
         do {
-            saved = try planFile.map(PlanFileIO.read)
+            saved = try planFile.map { try Plan.load(from: $0) }
         } catch {
             console.error(EnvironmentSession.describe(error))
             throw ExitCode.failure

@@ -1,7 +1,4 @@
 import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#endif
 import TerraceEngine
 import TerraceJSON
 
@@ -41,7 +38,7 @@ struct PlanCommand: AsyncParsableCommand {
         }
         if let out {
             do {
-                try PlanFileIO.write(plan, to: out)
+                try plan.save(to: out)
             } catch {
                 console.error(EnvironmentSession.describe(error))
                 throw ExitCode.failure
@@ -57,41 +54,5 @@ struct PlanCommand: AsyncParsableCommand {
             }
         }
         if detailedExitcode && plan.hasChanges { throw ExitCode(2) }
-    }
-}
-
-/// Saved plans on disk: written atomically, readable only by the owner (they carry attributes).
-enum PlanFileIO {
-    static func write(_ plan: Plan, to path: String) throws {
-        let bytes = plan.json.encodedBytes(.pretty) + [0x0A]
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw EngineError("cannot write the plan to \(path): \(String(cString: strerror(errno)))") }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written <= 0 {
-                close(fd)
-                throw EngineError("cannot write the plan to \(path): \(String(cString: strerror(errno)))")
-            }
-            offset += written
-        }
-        close(fd)
-        guard rename(temporary, path) == 0 else { throw EngineError("cannot write the plan to \(path): \(String(cString: strerror(errno)))") }
-    }
-
-    static func read(_ path: String) throws -> Plan {
-        guard let file = fopen(path, "rb") else {
-            throw EngineError("cannot read the plan \(path): \(String(cString: strerror(errno))); make one with `terrace plan --out \(path)`")
-        }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count == 0 { break }
-            bytes += buffer[0..<count]
-        }
-        return try Plan.decode(bytes, file: path)
     }
 }

@@ -27,6 +27,27 @@ extension Plan {
         ]
     }
 
+    /// Saves the plan to `path` atomically, readable only by its owner (it carries attributes).
+    public func save(to path: String) throws {
+        do {
+            try StateFileSystem.replaceAtomically(path, with: json.encodedBytes(.pretty) + [0x0A], location: path)
+        } catch let error as StateError {
+            throw EngineError("cannot save the plan: \(error.description)")
+        }
+    }
+
+    /// Reads the plan saved at `path`.
+    public static func load(from path: String) throws -> Plan {
+        let bytes: [UInt8]?
+        do {
+            bytes = try StateFileSystem.readIfExists(path, location: path)
+        } catch {
+            throw EngineError(error.description)
+        }
+        guard let bytes else { throw EngineError("\(path): no such plan file; make one with `terrace plan --env ENV --out \(path)`") }
+        return try decode(bytes, file: path)
+    }
+
     /// Reads a saved plan; `file` names it in errors.
     public static func decode(_ bytes: [UInt8], file: String) throws(EngineError) -> Plan {
         func fail(_ what: String) -> EngineError {

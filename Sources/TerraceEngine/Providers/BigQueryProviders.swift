@@ -35,11 +35,7 @@ struct DatasetProvider: ResourceProvider {
     }
 
     func read(id: String, known: JSON, _ context: ProviderContext) async throws -> JSON? {
-        do {
-            return try await context.cloud.bigquery.get(id)
-        } catch let error as GoogleAPIError where error.isNotFound {
-            return nil
-        }
+        try await context.cloud.bigquery.getIfExists(id)
     }
 
     func create(id: String, desired: JSON, _ context: ProviderContext) async throws -> JSON {
@@ -52,11 +48,7 @@ struct DatasetProvider: ResourceProvider {
     }
 
     func delete(id: String, attributes: JSON, force: Bool, _ context: ProviderContext) async throws {
-        do {
-            _ = try await context.cloud.bigquery.delete(id, query: [("deleteContents", force ? "true" : "false")])
-        } catch let error as GoogleAPIError where error.isNotFound {
-            return
-        }
+        try await context.cloud.bigquery.deleteIfExists(id, query: [("deleteContents", force ? "true" : "false")])
     }
 
     /// Whether any table in it holds rows (empty tables and views are declarations, not data).
@@ -68,10 +60,10 @@ struct DatasetProvider: ResourceProvider {
             let page = try await context.cloud.bigquery.get(id + "/tables", query: query)
             for table in page["tables"]?.arrayValue ?? [] where table["type"]?.stringValue != "VIEW" {
                 guard let tableID = table["tableReference"]?["tableId"]?.stringValue else { continue }
-                do {
-                    let detail = try await context.cloud.bigquery.get(id + "/tables/" + URLEncoding.component(tableID))
-                    if (detail["numRows"]?.intValue ?? 0) > 0 || (detail["numBytes"]?.intValue ?? 0) > 0 { return true }
-                } catch let error as GoogleAPIError where error.isNotFound {}
+                guard let detail = try await context.cloud.bigquery.getIfExists(id + "/tables/" + URLEncoding.component(tableID)) else {
+                    continue
+                }
+                if (detail["numRows"]?.intValue ?? 0) > 0 || (detail["numBytes"]?.intValue ?? 0) > 0 { return true }
             }
             pageToken = page["nextPageToken"]?.stringValue
         } while pageToken != nil
@@ -175,11 +167,7 @@ struct TableProvider: ResourceProvider {
     }
 
     func read(id: String, known: JSON, _ context: ProviderContext) async throws -> JSON? {
-        do {
-            return try await context.cloud.bigquery.get(id)
-        } catch let error as GoogleAPIError where error.isNotFound {
-            return nil
-        }
+        try await context.cloud.bigquery.getIfExists(id)
     }
 
     func create(id: String, desired: JSON, _ context: ProviderContext) async throws -> JSON {
@@ -197,11 +185,7 @@ struct TableProvider: ResourceProvider {
     }
 
     func delete(id: String, attributes: JSON, force: Bool, _ context: ProviderContext) async throws {
-        do {
-            _ = try await context.cloud.bigquery.delete(id)
-        } catch let error as GoogleAPIError where error.isNotFound {
-            return
-        }
+        try await context.cloud.bigquery.deleteIfExists(id)
     }
 
     func holdsData(id: String, _ context: ProviderContext) async throws -> Bool {
@@ -214,20 +198,10 @@ struct TableProvider: ResourceProvider {
 enum BigQueryPatch {
     static func send(id: String, desired: JSON, live: JSON, changed: Set<String>, defaults: [String: JSON],
                      _ context: ProviderContext) async throws -> JSON {
-        var patch: [String: JSON] = [:]
-        for key in changed {
-            let value = desired[key] ?? defaults[key] ?? .null
-            if key == "labels" {
-                var labels = value.objectValue ?? [:]
-                for old in (live["labels"]?.objectValue ?? [:]).keys where labels[old] == nil { labels[old] = .null }
-                patch[key] = .object(labels)
-            } else {
-                patch[key] = value
-            }
-        }
+        let patch = LabelPatch.body(changed: changed, desired: desired, live: live, defaults: defaults)
         var headers: [(String, String)] = [("Content-Type", "application/json")]
         if let etag = live["etag"]?.stringValue { headers.append(("If-Match", etag)) }
-        let response = try await context.cloud.bigquery.send("PATCH", id, headers: headers, body: JSON.object(patch).encodedBytes())
+        let response = try await context.cloud.bigquery.send("PATCH", id, headers: headers, body: patch.encodedBytes())
         return try response.json()
     }
 }

@@ -26,11 +26,7 @@ struct ServiceAccountProvider: ResourceProvider {
     }
 
     func read(id: String, known: JSON, _ context: ProviderContext) async throws -> JSON? {
-        do {
-            return try await context.cloud.iam.get(id)
-        } catch let error as GoogleAPIError where error.isNotFound {
-            return nil
-        }
+        try await context.cloud.iam.getIfExists(id)
     }
 
     func create(id: String, desired: JSON, _ context: ProviderContext) async throws -> JSON {
@@ -53,11 +49,7 @@ struct ServiceAccountProvider: ResourceProvider {
     }
 
     func delete(id: String, attributes: JSON, force: Bool, _ context: ProviderContext) async throws {
-        do {
-            _ = try await context.cloud.iam.delete(id)
-        } catch let error as GoogleAPIError where error.isNotFound {
-            return
-        }
+        try await context.cloud.iam.deleteIfExists(id)
     }
 }
 
@@ -83,14 +75,11 @@ struct ServiceProvider: ResourceProvider {
     }
 
     func read(id: String, known: JSON, _ context: ProviderContext) async throws -> JSON? {
-        do {
-            let service = try await context.cloud.serviceUsage.get(id)
-            // (`JSON` is nil-literal-expressible: spell out "absent", or a ternary answers JSON.null.)
-            guard service["state"]?.stringValue == "ENABLED" else { return Optional<JSON>.none }
-            return service
-        } catch let error as GoogleAPIError where error.isNotFound {
-            return nil
+        // (`JSON` is nil-literal-expressible: spell out "absent", or a ternary answers JSON.null.)
+        guard let service = try await context.cloud.serviceUsage.getIfExists(id), service["state"]?.stringValue == "ENABLED" else {
+            return Optional<JSON>.none
         }
+        return service
     }
 
     func create(id: String, desired: JSON, _ context: ProviderContext) async throws -> JSON {

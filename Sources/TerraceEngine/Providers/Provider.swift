@@ -264,3 +264,40 @@ enum Operations {
         }
     }
 }
+
+extension GoogleCloudClient {
+    /// `GET path`, or `nil` when it answers 404.
+    func getIfExists(_ path: String, query: [(String, String)] = []) async throws -> JSON? {
+        do {
+            return try await get(path, query: query)
+        } catch let error as GoogleAPIError where error.isNotFound {
+            return nil
+        }
+    }
+
+    /// `DELETE path`; already gone (404) is done too.
+    func deleteIfExists(_ path: String, query: [(String, String)] = []) async throws {
+        do {
+            _ = try await delete(path, query: query)
+        } catch let error as GoogleAPIError where error.isNotFound {}
+    }
+}
+
+/// PATCH bodies for APIs that merge a `labels` map: every label no longer wanted is sent as null.
+enum LabelPatch {
+    /// The changed attributes of `desired` (`defaults` for undeclared ones), labels merged against `live`.
+    static func body(changed: Set<String>, desired: JSON, live: JSON, defaults: [String: JSON]) -> JSON {
+        var patch: [String: JSON] = [:]
+        for key in changed {
+            let value = desired[key] ?? defaults[key] ?? .null
+            if key == "labels" {
+                var labels = value.objectValue ?? [:]
+                for old in (live["labels"]?.objectValue ?? [:]).keys where labels[old] == nil { labels[old] = .null }
+                patch[key] = .object(labels)
+            } else {
+                patch[key] = value
+            }
+        }
+        return .object(patch)
+    }
+}

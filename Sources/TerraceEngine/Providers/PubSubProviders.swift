@@ -29,11 +29,7 @@ struct TopicProvider: ResourceProvider {
     }
 
     func read(id: String, known: JSON, _ context: ProviderContext) async throws -> JSON? {
-        do {
-            return try await context.cloud.pubsub.get(id)
-        } catch let error as GoogleAPIError where error.isNotFound {
-            return nil
-        }
+        try await context.cloud.pubsub.getIfExists(id)
     }
 
     func create(id: String, desired: JSON, _ context: ProviderContext) async throws -> JSON {
@@ -47,11 +43,7 @@ struct TopicProvider: ResourceProvider {
     }
 
     func delete(id: String, attributes: JSON, force: Bool, _ context: ProviderContext) async throws {
-        do {
-            _ = try await context.cloud.pubsub.delete(id)
-        } catch let error as GoogleAPIError where error.isNotFound {
-            return
-        }
+        try await context.cloud.pubsub.deleteIfExists(id)
     }
 }
 
@@ -86,11 +78,7 @@ struct SubscriptionProvider: ResourceProvider {
     }
 
     func read(id: String, known: JSON, _ context: ProviderContext) async throws -> JSON? {
-        do {
-            return try await context.cloud.pubsub.get(id)
-        } catch let error as GoogleAPIError where error.isNotFound {
-            return nil
-        }
+        try await context.cloud.pubsub.getIfExists(id)
     }
 
     func create(id: String, desired: JSON, _ context: ProviderContext) async throws -> JSON {
@@ -107,10 +95,6 @@ struct SubscriptionProvider: ResourceProvider {
     }
 
     func delete(id: String, attributes: JSON, force: Bool, _ context: ProviderContext) async throws {
-        do {
-            _ = try await context.cloud.pubsub.delete(id)
-        } catch let error as GoogleAPIError where error.isNotFound {
-            return
-        }
+        try await context.cloud.pubsub.deleteIfExists(id)
     }
 }

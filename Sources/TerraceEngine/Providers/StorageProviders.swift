@@ -34,11 +34,7 @@ struct BucketProvider: ResourceProvider {
     private func path(_ id: String) -> String { "b/\(URLEncoding.component(id))" }
 
     func read(id: String, known: JSON, _ context: ProviderContext) async throws -> JSON? {
-        do {
-            return try await context.cloud.storage.get(path(id))
-        } catch let error as GoogleAPIError where error.isNotFound {
-            return nil
-        }
+        try await context.cloud.storage.getIfExists(path(id))
     }
 
     func create(id: String, desired: JSON, _ context: ProviderContext) async throws -> JSON {
@@ -46,28 +42,13 @@ struct BucketProvider: ResourceProvider {
     }
 
     func update(id: String, desired: JSON, live: JSON, changed: Set<String>, _ context: ProviderContext) async throws -> JSON {
-        var patch: [String: JSON] = [:]
-        for key in changed {
-            let value = desired[key] ?? managedAttributes[key] ?? .null
-            if key == "labels" {
-                // PATCH merges labels: name every removed label with null.
-                var labels = value.objectValue ?? [:]
-                for old in (live["labels"]?.objectValue ?? [:]).keys where labels[old] == nil { labels[old] = .null }
-                patch[key] = .object(labels)
-            } else {
-                patch[key] = value
-            }
-        }
-        return try await context.cloud.storage.patch(path(id), body: .object(patch))
+        let body = LabelPatch.body(changed: changed, desired: desired, live: live, defaults: managedAttributes)
+        return try await context.cloud.storage.patch(path(id), body: body)
     }
 
     func delete(id: String, attributes: JSON, force: Bool, _ context: ProviderContext) async throws {
         if force { try await emptyBucket(id, context) }
-        do {
-            _ = try await context.cloud.storage.delete(path(id))
-        } catch let error as GoogleAPIError where error.isNotFound {
-            return
-        }
+        try await context.cloud.storage.deleteIfExists(path(id))
     }
 
     func holdsData(id: String, _ context: ProviderContext) async throws -> Bool {
@@ -86,9 +67,7 @@ struct BucketProvider: ResourceProvider {
                 guard let name = item["name"]?.stringValue else { continue }
                 var objectQuery: [(String, String)] = []
                 if let generation = item["generation"]?.stringValue { objectQuery.append(("generation", generation)) }
-                do {
-                    _ = try await context.cloud.storage.delete(path(id) + "/o/" + URLEncoding.component(name), query: objectQuery)
-                } catch let error as GoogleAPIError where error.isNotFound {}
+                try await context.cloud.storage.deleteIfExists(path(id) + "/o/" + URLEncoding.component(name), query: objectQuery)
             }
             pageToken = page["nextPageToken"]?.stringValue
         } while pageToken != nil
