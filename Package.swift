@@ -33,6 +33,12 @@ let package = Package(
         .target(name: "TerraceHTTP", dependencies: ["CCurl", "TerraceJSON"], exclude: ["README.md"]),
         .target(name: "GoogleCloud", dependencies: ["TerraceHTTP", "TerraceJSON", "TerraceCrypto", "TerraceTime"], exclude: ["README.md"]),
         .target(name: "TerraceDSL", dependencies: ["GCPNaming", "TerraceJSON"], exclude: ["README.md"]),
+        // GoogleSQL: lexer, parser and syntax tree of BigQuery's SQL (pure Swift).
+        .target(name: "GoogleSQL"),
+        // RE2 behind a small C shim, so BigQuery's regular expressions are the real dialect.
+        .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
+        // BigQuery's scalar functions with its exact semantics (regexes, FarmHash, dates).
+        .target(name: "BigQueryFunctions", dependencies: ["CRE2"]),
         .target(name: "TerraceEngine", dependencies: ["TerraceDSL", "GoogleCloud", "TerraceJSON", "GCPNaming", "TerraceCrypto"], exclude: ["README.md"]),
         .target(
             name: "LocalCloud",
@@ -78,7 +84,7 @@ let package = Package(
         .testTarget(
             name: "TerraceTests",
             dependencies: [
-                "TestStacks",
+                "TestStacks", "GoogleSQL", "BigQueryFunctions",
                 "LocalCloud", "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "TerraceCompression", "TerraceHTTP", "TerraceCLI",
                 "GoogleCloud", "TerraceDSL", "TerraceEngine", "GCPNaming", "Infra", "TerraceTime",
             ]

@@ -1,0 +1,2 @@
+/// BigQuery's scalar functions with BigQuery's exact semantics. Placeholder.
+public enum BigQueryFunctions {}
