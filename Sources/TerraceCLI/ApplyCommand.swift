@@ -97,9 +97,11 @@ enum ApplyFlow {
         let adopted = report.succeeded.filter { $0.action == .adopt }.count
         let updated = report.succeeded.filter { $0.action == .update }.count
         let replaced = report.succeeded.filter { $0.action == .replace }.count
-        let deleted = report.succeeded.filter { $0.action == .delete }.count
+        let forgotten = report.succeeded.filter { $0.action == .delete && $0.address.hasPrefix("service[") }.count
+        let deleted = report.succeeded.filter { $0.action == .delete }.count - forgotten
         var counts = destroy ? "\(deleted) deleted"
             : "\(created) created, \(updated) updated, \(replaced) replaced, \(deleted) deleted"
+        if forgotten > 0 { counts += ", \(forgotten) API\(forgotten == 1 ? "" : "s") forgotten (left enabled)" }
         if adopted > 0 && !destroy {
             counts = "\(created) created, \(adopted) adopted, \(updated) updated, \(replaced) replaced, \(deleted) deleted"
         }
@@ -122,14 +124,20 @@ enum ApplyFlow {
     /// Asks on a terminal; refuses without one.
     static func confirm(_ plan: Plan, environment: String, project: String, destroy: Bool, _ console: Console) throws {
         guard isatty(STDIN_FILENO) == 1 else {
-            throw EngineError("\(destroy ? "destroy" : "apply") needs confirmation but standard input is not a terminal; "
+            if destroy {
+                throw EngineError("destroy needs confirmation but standard input is not a terminal; run `terrace destroy --env \(environment) --auto-approve`")
+            }
+            throw EngineError("apply needs confirmation but standard input is not a terminal; "
                                   + "run with --auto-approve, or apply a saved plan: `terrace plan --env \(environment) --out plan.json` "
                                   + "then `terrace apply --env \(environment) plan.json`")
         }
         console.line()
-        Console.write("\(console.styled(destroy ? "Destroy" : "Apply", .bold)) these changes to environment \(environment) "
-                          + "(project \(project))? Only 'yes' will be accepted: ", to: STDOUT_FILENO)
-        let answer = readLine(strippingNewline: true)?.trimmingCharacters(in: " \t")
+        let question = destroy ? "Destroy these resources of environment \(environment) (project \(project))?"
+            : "Apply these changes to environment \(environment) (project \(project))?"
+        Console.write("\(console.styled(question, .bold)) Only 'yes' will be accepted: ", to: STDOUT_FILENO)
+        let line = readLine(strippingNewline: true)
+        if line == nil { Console.write("\n", to: STDOUT_FILENO) }
+        let answer = line?.trimmingCharacters(in: " \t")
         guard answer == "yes" else { throw EngineError("\(destroy ? "destroy" : "apply") cancelled; nothing was changed") }
     }
 }
@@ -145,18 +153,19 @@ final class ApplyProgress: Sendable {
         lock.withLock { _ in
             switch event {
             case .started(let address, let action, let phase):
-                console.line("\(address): \(Self.verb(action, phase, done: false))…")
+                console.line("\(address): \(Self.verb(action, phase, done: false, address: address))…")
             case .finished(let address, let action, let phase, let seconds):
                 let time = seconds < 10 ? String(Int((seconds * 100).rounded())).paddedSeconds : "\(Int(seconds))s"
-                console.line("\(address): \(console.styled(Self.verb(action, phase, done: true), .green)) in \(time)")
+                console.line("\(address): \(console.styled(Self.verb(action, phase, done: true, address: address), .green)) in \(time)")
             case .failed(let address, let action, let phase, _):
-                console.line("\(address): \(console.styled("\(Self.verb(action, phase, done: false)) failed", .red))")
+                console.line("\(address): \(console.styled("\(Self.verb(action, phase, done: false, address: address)) failed", .red))")
             }
         }
     }
 
-    static func verb(_ action: PlanAction, _ phase: ApplyPhase, done: Bool) -> String {
-        switch (action, phase) {
+    static func verb(_ action: PlanAction, _ phase: ApplyPhase, done: Bool, address: String) -> String {
+        if action == .delete && address.hasPrefix("service[") { return done ? "forgotten (the API stays enabled)" : "forgetting" }
+        return switch (action, phase) {
         case (.create, _), (.replace, .put): done ? "created" : "creating"
         case (.adopt, _): done ? "adopted" : "adopting"
         case (.update, _), (.noop, _): done ? "updated" : "updating"

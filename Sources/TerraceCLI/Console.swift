@@ -2,11 +2,19 @@
 import Glibc
 #endif
 
-/// Where the CLI writes: colour only on a terminal and never with NO_COLOR.
+/// Where the CLI writes: colour only on a terminal, never with NO_COLOR or TERM=dumb.
 struct Console: Sendable {
     let useColor: Bool
 
-    static let standard = Console(useColor: isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil)
+    static let standard = Console(useColor: colorAllowed(on: STDOUT_FILENO))
+
+    /// Colour on `descriptor`: a terminal, `NO_COLOR` unset or empty (no-color.org), and not `TERM=dumb`.
+    static func colorAllowed(on descriptor: Int32) -> Bool {
+        guard isatty(descriptor) == 1 else { return false }
+        if let value = getenv("NO_COLOR"), value.pointee != 0 { return false }
+        if let term = getenv("TERM"), String(cString: term) == "dumb" { return false }
+        return true
+    }
 
     enum Style: String {
         case bold = "1"
@@ -36,7 +44,7 @@ struct Console: Sendable {
 
     /// One sentence on standard error: what failed and what to do.
     func error(_ text: String) {
-        let useColor = isatty(STDERR_FILENO) == 1 && getenv("NO_COLOR") == nil
+        let useColor = Console.colorAllowed(on: STDERR_FILENO)
         let label = useColor ? "\u{1B}[31mError:\u{1B}[0m" : "Error:"
         Console.write("\(label) \(text)\n", to: STDERR_FILENO)
     }

@@ -66,13 +66,10 @@ struct EnvironmentSession {
         let cloud: GoogleCloud
         switch configuration.endpoint {
         case .embedded:
-            do {
-                embedded = try await LocalCloud.startEmbedded(projectDirectory: projectDirectory, environment: options.env)
-            } catch {
-                throw EngineError("cannot start the embedded local cloud of environment \(options.env): \(error)")
-            }
+            embedded = try await startEmbedded(options, projectDirectory: projectDirectory)
             cloud = GoogleCloud(endpoints: .localCloud(embedded!.baseURL), credentials: nil, project: environment.project)
         case .url(let base):
+            try await checkReachable(base, file: configuration.file)
             cloud = GoogleCloud(endpoints: .localCloud(base), credentials: nil, project: environment.project)
         case .google:
             do {
@@ -96,10 +93,48 @@ struct EnvironmentSession {
         return EnvironmentSession(configuration: configuration, engine: engine, cloud: cloud, embedded: embedded)
     }
 
+    /// Starts the environment's embedded local cloud, waiting up to `--lock-timeout` while
+    /// another terrace command has it open.
+    private static func startEmbedded(_ options: EnvironmentOptions, projectDirectory: String) async throws -> LocalCloud {
+        let timeout = LockTimeout.seconds(options.lockTimeout) ?? 0
+        let start = TimeSource.live.now()
+        while true {
+            do {
+                return try await LocalCloud.startEmbedded(projectDirectory: projectDirectory, environment: options.env)
+            } catch let error as LocalCloudError where error.dataDirectoryBusy {
+                let waited = TimeSource.live.now() - start
+                guard waited < timeout else {
+                    let directory = ".terrace/local/\(options.env)"
+                    throw EngineError("the embedded local cloud of environment \(options.env) (\(directory)) is in use by "
+                                          + "\(error.holder ?? "another process")\(waited > 0 ? " after waiting \(options.lockTimeout)" : ""); "
+                                          + "wait for it, or pass --lock-timeout 30s to wait; to use it from several commands at once, "
+                                          + "run `terrace local serve --data \(directory)` and set the environment's endpoint to its URL")
+                }
+                try await Task.sleep(nanoseconds: 100_000_000)
+            } catch {
+                throw EngineError("cannot start the embedded local cloud of environment \(options.env): \(error)")
+            }
+        }
+    }
+
+    /// One quick request to a local cloud endpoint, so a server that is not running is one
+    /// clear sentence at once rather than a minute of retries.
+    private static func checkReachable(_ base: String, file: String) async throws {
+        let transport = Transport(timeouts: .init(connectSeconds: 3, totalSeconds: 10), maxIdle: 1)
+        do {
+            _ = try await transport.send("GET", base.hasSuffix("/") ? base : base + "/")
+        } catch {
+            let port = base.split(separator: ":").last.flatMap { Int($0.filter(\.isNumber)) }
+            let start = port.map { "`terrace local serve --port \($0)`" } ?? "`terrace local serve`"
+            throw EngineError("nothing answers at \(base), the endpoint in \(file) (\(error)); start the local cloud with \(start), "
+                                  + "or fix `endpoint`")
+        }
+    }
+
     /// On a terminal, says what the refresh is about to read (it can take a while on a large stack).
     func announceRefresh(destroy: Bool = false) {
         guard isatty(STDERR_FILENO) == 1 else { return }
-        let console = Console(useColor: getenv("NO_COLOR") == nil)
+        let console = Console(useColor: Console.colorAllowed(on: STDERR_FILENO))
         let what = destroy ? "every resource in the state" : "\(engine.resources.count) declared resources and the state"
         Console.write(console.styled("Refreshing \(what) of environment \(engine.environment) "
                                          + "(project \(configuration.environment.project))…", .dim) + "\n", to: STDERR_FILENO)

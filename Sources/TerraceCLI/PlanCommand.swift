@@ -48,9 +48,11 @@ struct PlanCommand: AsyncParsableCommand {
             console.line(plan.json.encoded(.pretty))
         } else {
             for line in PlanRenderer(useColor: console.useColor).lines(plan) { console.line(line) }
-            if let out, plan.hasChanges {
+            if let out {
                 console.line()
-                console.line("Saved the plan to \(out). Apply exactly these changes with: terrace apply --env \(options.env) \(out)")
+                console.line(plan.hasChanges
+                    ? "Saved the plan to \(out). Apply exactly these changes with: terrace apply --env \(options.env) \(out)"
+                    : "Saved the plan to \(out) (it has no changes).")
             }
         }
         if detailedExitcode && plan.hasChanges { throw ExitCode(2) }

@@ -10,6 +10,12 @@ public struct PlanRenderer: Sendable {
 
     public func lines(_ plan: Plan) -> [String] {
         var lines: [String] = []
+        if !plan.targets.isEmpty {
+            let what = plan.destroy ? "what depends on them" : "what they depend on"
+            lines.append(console.styled("Targeting only \(plan.targets.joined(separator: ", ")) and \(what): "
+                                        + "the rest of the stack is not planned.", .yellow))
+            lines.append("")
+        }
         if !plan.drift.isEmpty {
             lines.append(console.styled("Changes outside Terrace since the last apply:", .bold))
             for drift in plan.drift {
@@ -27,6 +33,9 @@ public struct PlanRenderer: Sendable {
             let count = plan.changes.count
             lines.append(console.styled("No changes.", .green)
                 + " The cloud matches the declarations (\(count) resource\(count == 1 ? "" : "s") checked).")
+            if plan.refreshesState {
+                lines.append("The state is behind the cloud; `terrace apply --env \(plan.environment)` records what the refresh found.")
+            }
             return lines
         }
         lines.append("Terrace will perform the following actions:")
@@ -45,7 +54,7 @@ public struct PlanRenderer: Sendable {
         case .adopt: ("⇐", .cyan, change.changes.isEmpty ? "will be adopted into the state" : "will be adopted and updated in place")
         case .update: ("~", .yellow, "will be updated in place")
         case .replace: ("-/+", .red, "must be replaced")
-        case .delete: ("-", .red, "will be deleted")
+        case .delete: ("-", .red, change.type == "serviceusage.service" ? "will be forgotten" : "will be deleted")
         case .noop: (" ", .dim, "")
         }
         var why: [String] = []

@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import GoogleCloud
 import TerraceEngine
 import TerraceJSON
@@ -45,7 +48,7 @@ struct StateCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List every resource in the state.")
         @OptionGroup var options: EnvironmentOptions
-        @Flag(help: "Print JSON.") var json = false
+        @Flag(help: "Print JSON: address, type and id of each.") var json = false
 
         func run() async throws {
             let console = Console.standard
@@ -57,12 +60,11 @@ struct StateCommand: AsyncParsableCommand {
                 return
             }
             guard !resources.isEmpty else {
-                console.line("The state of environment \(options.env) records no resources.")
+                Console.write("The state of environment \(options.env) records no resources.\n", to: STDERR_FILENO)
                 return
             }
-            for line in console.table(resources.map { [$0.address, console.styled($0.type, .dim), $0.id] }, indent: 0) {
-                console.line(line)
-            }
+            // One address per line, as scripts expect; `--json` has types and ids.
+            for resource in resources { console.line(resource.address) }
         }
     }
 
@@ -114,6 +116,12 @@ struct StateCommand: AsyncParsableCommand {
 
         func run() async throws {
             let console = Console.standard
+            let declared = try await StateAccess.declaredAddresses(options)
+            guard declared.contains(to) else {
+                console.error("\(to) is not declared for environment \(options.env); moving \(from) there would make the next plan delete it. "
+                                  + "Declare it first (see `terrace graph --env \(options.env)`)")
+                throw ExitCode.failure
+            }
             try await StateAccess.edit(options, "state mv") { state in
                 guard let index = state.resources.firstIndex(where: { $0.address == from }) else {
                     throw EngineError("\(from) is not in the state of environment \(options.env) (see `terrace state list --env \(options.env)`)")
@@ -141,6 +149,11 @@ struct StateCommand: AsyncParsableCommand {
 
 /// Locked reads and edits of an environment's state.
 enum StateAccess {
+    /// Every address the declarations have for the environment.
+    static func declaredAddresses(_ options: EnvironmentOptions) async throws -> Set<String> {
+        try await EnvironmentSession.run(options) { session in Set(session.engine.resources.map(\.address.rawValue)) }
+    }
+
     static func read(_ options: EnvironmentOptions) async throws -> StateSnapshot? {
         try await EnvironmentSession.run(options) { session in
             try await session.engine.withLock("state") { $0 }

@@ -29,6 +29,7 @@ public struct Engine: Sendable {
         let result: T
         do {
             let snapshot = try await backend.read()
+            try checkOwner(snapshot)
             result = try await body(snapshot)
         } catch {
             try? await backend.unlock(lock)
@@ -36,6 +37,25 @@ public struct Engine: Sendable {
         }
         try await backend.unlock(lock)
         return result
+    }
+
+    /// Refuses a state written for another environment or project.
+    func checkOwner(_ snapshot: StateSnapshot?) throws(EngineError) {
+        guard let state = snapshot?.state else { return }
+        let otherEnvironment = state.environment.map { $0 != environment } ?? false
+        let otherProject = state.project.map { $0 != context.project } ?? false
+        guard !otherEnvironment && !otherProject else {
+            throw EngineError("\(backend.location) is the state of environment \(state.environment ?? "?") (project \(state.project ?? "?")), "
+                                  + "not of \(environment) (project \(context.project)); give each environment its own `state` in its environment file")
+        }
+    }
+
+    /// `state` stamped with this environment and project.
+    func owned(_ state: StateFile) -> StateFile {
+        var stamped = state
+        stamped.environment = environment
+        stamped.project = context.project
+        return stamped
     }
 
     var planner: Planner { Planner(resources: resources, context: context, parallelism: parallelism) }
@@ -68,7 +88,8 @@ public struct Engine: Sendable {
     /// Applies `plan` to the locked `snapshot`.
     public func apply(_ plan: Plan, snapshot: StateSnapshot?,
                       observe: @escaping @Sendable (ApplyEvent) -> Void = { _ in }) async throws -> ApplyReport {
-        try await Applier(context: context, backend: backend, parallelism: parallelism).apply(plan, snapshot: snapshot, observe: observe)
+        try await Applier(context: context, backend: backend, parallelism: parallelism)
+            .apply(plan, snapshot: snapshot, owner: (environment, context.project), observe: observe)
     }
 
     /// Brings an existing cloud resource under management at `address` (which must be declared),
@@ -78,25 +99,31 @@ public struct Engine: Sendable {
             throw EngineError("\(address): no declaration has this address; declare it in infra/ first (see `terrace graph --env \(environment)`)")
         }
         if let existing = snapshot?.state[address] {
-            throw EngineError("\(address): already in the state as \(existing.id); to import another resource there, run `terrace state rm \(address)` first")
+            throw EngineError("\(address): already in the state as \(existing.id); to import another resource there, run `terrace state rm --env \(environment) \(address)` first")
         }
         guard let provider = Providers.provider(resource.type) else { throw EngineError("\(address): unknown type \(resource.type)") }
         let id = provider.importID(given, project: context.project)
         let declaredID = provider.id(name: resource.name, attributes: resource.attributes)
+        guard id == declaredID else {
+            throw EngineError("\(address): the declaration names \(provider.noun) \(declaredID), not \(id); importing another resource "
+                                  + "at this address would replace it on the next apply. Import \(declaredID), or change the declaration "
+                                  + "(\(resource.sourceLocation))")
+        }
         let desired = provider.marked(resource.attributes, context)
         let live: JSON?
         do {
-            live = try await provider.read(id: id, known: id == declaredID ? desired : resource.attributes, context)
+            live = try await provider.read(id: id, known: desired, context)
         } catch let error as GoogleAPIError {
             throw EngineError("\(address): cannot read \(provider.noun) \(id): \(error.description)")
         }
         guard let live else {
-            throw EngineError("\(address): \(provider.noun) \(id) does not exist in project \(context.project); check the id (the declaration names \(declaredID))")
+            throw EngineError("\(address): \(provider.noun) \(id) does not exist in project \(context.project); nothing to import "
+                                  + "(`terrace apply --env \(environment)` creates it)")
         }
         let record = StateResource(address: address, type: resource.type, id: id,
                                    attributes: .object(provider.canonical(live, shapedLike: desired)),
                                    dependencies: resource.dependencies.map(\.rawValue), protected: resource.protected)
-        var state = snapshot?.state ?? StateFile()
+        var state = owned(snapshot?.state ?? StateFile())
         state.resources.append(record)
         _ = try await backend.write(state, basedOn: snapshot)
         return record

@@ -135,7 +135,15 @@ public final class TokenRegistry: Sendable {
 /// A local-cloud start-up error, said in one sentence.
 public struct LocalCloudError: Error, CustomStringConvertible, Sendable {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    /// The data directory is locked by another process (`holder` says which, when known).
+    public let dataDirectoryBusy: Bool
+    public let holder: String?
+
+    public init(_ description: String, dataDirectoryBusy: Bool = false, holder: String? = nil) {
+        self.description = description
+        self.dataDirectoryBusy = dataDirectoryBusy
+        self.holder = holder
+    }
 }
 
 /// Self-signed JWTs as bearer tokens: Google accepts a JWT that a service account signs with its

@@ -23,7 +23,8 @@ final class DataDirectoryLock: Sendable {
             let holder = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).split(separator: "\n").first.map(String.init) ?? "" : ""
             let who = holder.isEmpty ? "another process" : "another terrace process (pid \(holder))"
             throw LocalCloudError(
-                "the local cloud data directory \(directory) is in use by \(who); stop it, or use another --data directory")
+                "the local cloud data directory \(directory) is in use by \(who); stop it, or use another --data directory",
+                dataDirectoryBusy: true, holder: who)
         }
         ftruncate(fd, 0)
         let pid = "\(getpid())\n"

@@ -90,12 +90,35 @@ extension Stack {
         let validator = Validator(stack: self, environment: environment)
         let diagnostics = validator.diagnostics()
         guard diagnostics.isEmpty else { throw ValidationError(diagnostics: diagnostics) }
+        let services = Set(declarations.filter { $0.kind == .service }.map(\.address))
         return declarations.map { declaration in
-            Resource(
+            // A resource needs its API enabled first, when the stack enables it.
+            var dependencies = declaration.dependencyAddresses
+            if let api = Self.api(of: declaration), services.contains(Address("service[\(api)]")),
+               !dependencies.contains(Address("service[\(api)]")) {
+                dependencies = (dependencies + [Address("service[\(api)]")]).sorted()
+            }
+            return Resource(
                 address: declaration.address, kind: declaration.kind, name: declaration.resourceName(in: validator.context),
                 attributes: declaration.attributes(in: validator.context),
-                dependencies: declaration.dependencyAddresses, protected: declaration.isProtected,
+                dependencies: dependencies, protected: declaration.isProtected,
                 sourceLocation: declaration.sourceLocation)
         }.sorted { $0.address < $1.address }
+    }
+
+    /// The API a declaration is created through (an IAM declaration: its target's).
+    static func api(of declaration: any Declaration) -> String? {
+        func api(_ kind: ResourceKind) -> String? {
+            switch kind {
+            case .bucket: "storage.googleapis.com"
+            case .dataset, .table, .view: "bigquery.googleapis.com"
+            case .topic, .subscription: "pubsub.googleapis.com"
+            case .serviceAccount: "iam.googleapis.com"
+            case .service, .grant, .binding: nil
+            }
+        }
+        if let grant = declaration as? Grant { return grant.target.reference.flatMap { api($0.kind) } }
+        if let binding = declaration as? RoleBinding { return binding.target.reference.flatMap { api($0.kind) } }
+        return api(declaration.kind)
     }
 }

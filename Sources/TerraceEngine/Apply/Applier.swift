@@ -95,9 +95,13 @@ public struct Applier: Sendable {
     }
 
     /// Applies `plan` over `snapshot` (the state it was planned against, locked by the caller).
-    public func apply(_ plan: Plan, snapshot: StateSnapshot?, lineage: String? = nil,
+    public func apply(_ plan: Plan, snapshot: StateSnapshot?, lineage: String? = nil, owner: (environment: String, project: String)? = nil,
                       observe: @escaping @Sendable (ApplyEvent) -> Void = { _ in }) async throws -> ApplyReport {
         var initial = snapshot?.state ?? StateFile(lineage: lineage ?? StateIDs.random())
+        if let owner {
+            initial.environment = owner.environment
+            initial.project = owner.project
+        }
         // Resources with nothing to do still get their refreshed attributes and dependencies.
         for change in plan.changes where change.action == .noop && change.refreshesState {
             if let index = initial.resources.firstIndex(where: { $0.address == change.address }), let current = change.current {
@@ -208,7 +212,7 @@ public struct Applier: Sendable {
                 guard let live = try await provider.read(id: change.id, known: desired, context) else { throw error }
                 guard provider.isMarked(live, context) else {
                     throw EngineError("\(change.address): \(provider.noun) \(change.id) already exists and is not marked as this stack's; "
-                                          + "to manage it, run `terrace import \(change.address) \(change.id)`")
+                                          + "to manage it, run `terrace import --env \(context.stackName) \(change.address) \(change.id)`")
                 }
                 return try await converge(change, desired: desired, live: live, provider: provider)
             }

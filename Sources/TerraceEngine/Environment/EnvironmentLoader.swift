@@ -11,10 +11,17 @@ public struct EnvironmentLoader: Sendable {
     /// The environment `name`, or one ``EnvironmentError`` naming the file and the key.
     public func load(_ name: String) throws(EnvironmentError) -> EnvironmentConfiguration {
         let file = "environments/\(name).json"
+        if name.contains("/") || name.hasSuffix(".json") {
+            let guess = String(name.split(separator: "/").last ?? "").replacingSuffix(".json")
+            throw EnvironmentError(.missingFile, file: name,
+                                   "--env takes an environment's name, not a path: `--env \(guess)` reads environments/\(guess).json "
+                                       + "in the current directory (the project's root)")
+        }
         let validName = !name.isEmpty && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
         guard validName, let text = readFile(at: projectDirectory + "/" + file) else {
             let known = available()
-            let hint = known.isEmpty ? "create it" : "create it, or use one of: \(known.joined(separator: ", "))"
+            let hint = known.isEmpty ? "create it; terrace looks in environments/ under the current directory"
+                : "create it, or use one of: \(known.joined(separator: ", "))"
             throw EnvironmentError(.missingFile, file: file, "\(file): no such environment file (\(hint))")
         }
         return try EnvironmentParser(name: name, file: file).parse(text)
@@ -48,5 +55,11 @@ public struct EnvironmentLoader: Sendable {
             bytes.append(contentsOf: buffer[0..<count])
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension String {
+    fileprivate func replacingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
 }

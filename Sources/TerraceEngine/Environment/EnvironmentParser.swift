@@ -50,8 +50,9 @@ public struct EnvironmentParser: Sendable {
             throw .invalid(file, "project", trimmed(error.message), fix: "use the project id shown in the Cloud console")
         }
         let region = try string(members, "region")
-        if region.isEmpty || !region.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
-            throw .invalid(file, "region", "\"\(region)\" is not a location", fix: "use a location such as US, EU or europe-west1")
+        if !GCPLocations.isKnown(region) {
+            throw .invalid(file, "region", "\"\(region)\" is not a Google Cloud location",
+                           fix: "use a multi-region (US, EU, ASIA), a dual-region such as NAM4, or a region such as europe-west1")
         }
         let namePrefix = try optionalString(members, "namePrefix") ?? ""
         try checkNamePrefix(namePrefix)

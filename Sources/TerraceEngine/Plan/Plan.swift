@@ -40,11 +40,21 @@ public struct AttributeChange: Sendable, Hashable {
                 diff(old?[key], new?[key], path: path.isEmpty ? key : "\(path).\(key)")
             }
         }
+        // Lists of objects (lifecycle rules, schema fields) read better element by element.
+        let oldList = before?.arrayValue, newList = after?.arrayValue
+        let lists = (oldList != nil || before == nil) && (newList != nil || after == nil)
+        if lists, !path.isEmpty, (oldList ?? newList ?? []).contains(where: { $0.objectValue != nil }),
+           oldList == nil || newList == nil || oldList?.count == newList?.count {
+            let count = max(oldList?.count ?? 0, newList?.count ?? 0)
+            return (0..<count).flatMap { index in diff(oldList?[index], newList?[index], path: "\(path)[\(index)]") }
+        }
         return [AttributeChange(path: path, before: before, after: after)]
     }
 
     /// The top-level attribute it belongs to.
-    public var attribute: String { String(path.split(separator: ".", maxSplits: 1).first ?? "") }
+    public var attribute: String {
+        String(path.split(separator: ".", maxSplits: 1).first?.split(separator: "[", maxSplits: 1).first ?? "")
+    }
 }
 
 /// One resource in a plan.

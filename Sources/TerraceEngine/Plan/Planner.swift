@@ -66,6 +66,7 @@ public struct Planner: Sendable {
                 problems.append(message)
             }
         }
+        problems += sameResourceTwice(changes)
         changes = Self.cascadeReplacements(changes)
         problems += try await protectionProblems(changes)
         if !problems.isEmpty {
@@ -86,7 +87,7 @@ public struct Planner: Sendable {
         if !targets.isEmpty {
             let known = Set(resources.map(\.address.rawValue)).union(inState.keys)
             for target in targets where !known.contains(target) {
-                throw EngineError("--target \(target): no resource has this address in the declarations or the state (see `terrace state list`)")
+                throw EngineError("--target \(target): no resource has this address in the declarations or the state (see `terrace state list --env \(context.stackName)`)")
             }
             addresses = destroy ? Self.dependents(of: Set(targets), in: recorded) : dependencies(of: Set(targets), declared: declared, recorded: inState)
         }
@@ -95,11 +96,11 @@ public struct Planner: Sendable {
             let record = inState[address]
             let type = resource?.type ?? record?.type ?? ""
             guard let provider = Providers.provider(type) else {
-                throw EngineError("\(address): the state records an unknown resource type \"\(type)\"; remove it with `terrace state rm \(address)`")
+                throw EngineError("\(address): the state records an unknown resource type \"\(type)\"; remove it with `terrace state rm --env \(context.stackName) \(address)`")
             }
             if let resource, let record, record.type != resource.type {
                 throw EngineError("\(address): the state records it as \(record.type) but it is declared as \(resource.type); "
-                                      + "remove the old one with `terrace state rm \(address)` or rename the declaration")
+                                      + "remove the old one with `terrace state rm --env \(context.stackName) \(address)` or rename the declaration")
             }
             let desired = resource.map { provider.marked($0.attributes, context) }
             let declaredID = resource.map { provider.id(name: $0.name, attributes: $0.attributes) }
@@ -189,7 +190,7 @@ public struct Planner: Sendable {
                                              dependencies: record.dependencies, protected: protected), nil)
             }
             let current = provider.canonical(live, shapedLike: record.attributes)
-            let reason = provider is ServiceProvider ? "\(verb); the API stays enabled, only the state forgets it" : item.declaredProtection == nil ? verb : nil
+            let reason = provider is ServiceProvider ? "the API stays enabled; only the state forgets it" : item.declaredProtection == nil ? verb : nil
             return .change(PlannedChange(address: item.address, type: record.type, id: record.id, action: .delete,
                                          reason: reason, changes: AttributeChange.diff(.object(current), nil),
                                          current: .object(current), dependencies: record.dependencies, protected: protected,
@@ -214,7 +215,7 @@ public struct Planner: Sendable {
             if !changed.isEmpty { drift = Drift(address: item.address, changes: changed, deleted: false) }
         } else if !provider.isMarked(live, context) {
             return .problem("\(item.address): \(provider.noun) \(item.id) already exists and is not marked as this stack's; "
-                                + "to manage it, run `terrace import \(item.address) \(item.id)` (\(declared.sourceLocation))")
+                                + "to manage it, run `terrace import --env \(context.stackName) \(item.address) \(item.id)` (\(declared.sourceLocation))")
         }
 
         let changes = AttributeChange.diff(.object(current), .object(wanted))
@@ -234,7 +235,7 @@ public struct Planner: Sendable {
             action = changes.isEmpty ? .noop : .update
         }
         let reason: String? = switch action {
-        case .adopt: "already exists, marked as this stack's"
+        case .adopt: provider.marker == .none ? "already in place; taking it over changes nothing" : "already exists, marked as this stack's"
         case .update where drift != nil: "changed outside Terrace"
         default: nil
         }
@@ -294,6 +295,19 @@ public struct Planner: Sendable {
         }
     }
 
+    /// A recorded address no longer declared whose id another address now declares is one
+    /// resource under two names (a `state mv` to the wrong address, a renamed declaration):
+    /// deleting the old one would delete the new one too.
+    func sameResourceTwice(_ changes: [PlannedChange]) -> [String] {
+        var declaredByID: [String: PlannedChange] = [:]
+        for change in changes where change.action != .delete { declaredByID["\(change.type) \(change.id)"] = change }
+        return changes.filter { $0.action == .delete }.compactMap { old in
+            guard let new = declaredByID["\(old.type) \(old.id)"], new.address != old.address else { return nil }
+            return "\(old.address) and \(new.address) are the same \(old.type) \(old.id): the state records it as \(old.address) but the "
+                + "declarations call it \(new.address); run `terrace state mv --env \(context.stackName) \(old.address) \(new.address)`"
+        }
+    }
+
     // MARK: Protection
 
     /// Deletes and replacements of protected resources that hold data, refused before anything changes.
@@ -310,8 +324,14 @@ public struct Planner: Sendable {
             }
             if holds {
                 let verb = change.action == .delete ? "delete" : "replace (\(change.replaceReasons.joined(separator: "; ")))"
-                problems.append("\(change.address): refusing to \(verb) \(provider.noun) \(id): it holds data and is protected; "
-                                    + "empty it first, or declare it with forceDestroy: true")
+                let what = switch change.type {
+                case "storage.bucket": "objects (noncurrent versions count too)"
+                case "bigquery.dataset": "tables with rows"
+                default: "rows"
+                }
+                problems.append("\(change.address): refusing to \(verb) \(provider.noun) \(id): it holds \(what) and is protected; "
+                                    + "empty it first, or declare it with forceDestroy: true"
+                                    + (change.action == .delete ? " (`--target` can destroy the rest meanwhile)" : ""))
             }
         }
         return problems

@@ -2,7 +2,8 @@ import Glibc
 import GoogleCloud
 import Synchronization
 
-/// State in a local file: atomic writes (mode 0600) keeping the previous version as
+/// State in a local file: atomic writes (mode 0600) keeping the state as it was before the
+/// current operation (the first write after each lock, or after the backend is made) as
 /// `<file>.backup`, and a lock file `<file>.lock` held with `flock` whose JSON body says who
 /// holds it. A holder that dies releases the flock with it; `forceUnlock` removes a lock file
 /// whose id matches. Writes check that the file is still the snapshot they are based on; that
@@ -25,6 +26,8 @@ public final class LocalStateBackend: StateBackend {
     let makeID: @Sendable () -> String
     /// Lock id → open, flocked descriptor of the lock file, for locks this process holds.
     private let held = Mutex<[String: Int32]>([:])
+    /// Whether this operation's first write has saved the previous state as the backup yet.
+    private let backedUp = Mutex(false)
 
     /// A backend for the file at `path` (`location` names it in messages, default the path).
     public init(path: String, location: String? = nil, time: TimeSource = .live, hooks: Hooks = Hooks(),
@@ -53,9 +56,11 @@ public final class LocalStateBackend: StateBackend {
         }
         let next = try next(state, basedOn: basedOn)
         try StateFileSystem.makeDirectories(StateFileSystem.directoryName(path), location: location)
-        if let old = try StateFileSystem.readIfExists(path, location: location) {
+        if !backedUp.withLock({ $0 }), let old = try StateFileSystem.readIfExists(path, location: location) {
+            // One backup per operation: what the state was before it, not before its last resource.
             try StateFileSystem.replaceAtomically(backupPath, with: old, location: location)
         }
+        backedUp.withLock { $0 = true }
         try StateFileSystem.replaceAtomically(path, with: next.encoded(), location: location, beforeRename: hooks.beforeRename)
         return StateSnapshot(state: next, generation: next.serial)
     }
@@ -73,6 +78,7 @@ public final class LocalStateBackend: StateBackend {
     public func lock(operation: String, timeout: Double) async throws -> StateLockInfo {
         try StateFileSystem.makeDirectories(StateFileSystem.directoryName(path), location: location)
         let info = StateLockInfo.current(operation: operation, id: makeID(), now: time.now())
+        backedUp.withLock { $0 = false }
         return try await waitForLock(timeout: timeout, time: time) { try tryLock(info) }
     }
 

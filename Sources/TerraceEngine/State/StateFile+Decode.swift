@@ -21,7 +21,7 @@ extension StateFile {
 /// The checks behind ``StateFile/decode(_:location:)``.
 struct StateDecoder {
     let location: String
-    static let topKeys = ["format_version", "lineage", "resources", "serial", "terrace_version"]
+    static let topKeys = ["environment", "format_version", "lineage", "project", "resources", "serial", "terrace_version"]
     static let resourceKeys = ["address", "attributes", "dependencies", "id", "protected", "type"]
 
     func decode(_ root: JSON) throws(StateError) -> StateFile {
@@ -54,6 +54,11 @@ struct StateDecoder {
         }
         var state = StateFile(lineage: lineage, serial: serial, terraceVersion: terraceVersion, resources: resources)
         state.formatVersion = version
+        for key in ["environment", "project"] {
+            guard let value = members[key] else { continue }
+            guard case .string(let text) = value else { throw wrongType(key, "a string", value, at: "") }
+            if key == "environment" { state.environment = text } else { state.project = text }
+        }
         return state
     }
 

@@ -39,6 +39,10 @@ public struct StateFile: Sendable, Hashable {
     public var lineage: String
     public var serial: Int64
     public var terraceVersion: String
+    /// The environment and project it belongs to (absent in states written before they were
+    /// recorded): an environment pointed at another's state is refused.
+    public var environment: String?
+    public var project: String?
     /// Sorted by address when encoded.
     public var resources: [StateResource]
 
@@ -59,7 +63,7 @@ public struct StateFile: Sendable, Hashable {
     /// The document as JSON, resources sorted by address.
     public var json: JSON {
         let sorted = resources.sorted { $0.address < $1.address }
-        return [
+        var document: [String: JSON] = [
             "format_version": .int(formatVersion),
             "lineage": .string(lineage),
             "serial": .int(serial),
@@ -76,6 +80,9 @@ public struct StateFile: Sendable, Hashable {
                 return .object(entry)
             }),
         ]
+        if let environment { document["environment"] = .string(environment) }
+        if let project { document["project"] = .string(project) }
+        return .object(document)
     }
 
     /// Pretty JSON with sorted keys and a trailing newline: what is written to disk or GCS.

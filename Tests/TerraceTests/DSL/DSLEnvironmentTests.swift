@@ -134,7 +134,9 @@ struct DSLEnvironmentTests {
     @Test func aPathOutsideTheEnvironmentsFolderIsNotLoaded() {
         let loader = EnvironmentLoader(projectDirectory: "/nonexistent-terrace-project")
         #expect(loader.available() == [])
-        #expect(loadFailure(loader, "../secrets") == "environments/../secrets.json: no such environment file (create it)")
+        #expect(loadFailure(loader, "../secrets")
+            == "--env takes an environment's name, not a path: `--env secrets` reads environments/secrets.json in the current directory (the project's root)")
+        #expect(loadFailure(loader, "prod") == "environments/prod.json: no such environment file (create it; terrace looks in environments/ under the current directory)")
     }
 }
 

@@ -100,7 +100,8 @@ struct DSLSampleStackTests {
                 "maxDeliveryAttempts": 10,
             ],
         ])
-        #expect(subscription.dependencies == ["topic.carts_events", "topic.carts_events_dead_letter"])
+        // A resource also waits for its API when the stack enables it.
+        #expect(subscription.dependencies == ["service[pubsub.googleapis.com]", "topic.carts_events", "topic.carts_events_dead_letter"])
     }
 
     @Test func grantsResolveDeclaredServiceAccountsToTheirEmailAndDependOnThem() throws {
@@ -113,7 +114,7 @@ struct DSLSampleStackTests {
         ])
         #expect(grant.dependencies == ["service_account.pipeline_runner"])
         let onBucket = try resource("iam.grant.bucket.raw[roles/storage.objectAdmin,service_account.pipeline_runner]")
-        #expect(onBucket.dependencies == ["bucket.raw", "service_account.pipeline_runner"])
+        #expect(onBucket.dependencies == ["bucket.raw", "service[storage.googleapis.com]", "service_account.pipeline_runner"])
         #expect(onBucket.attributes["resource"] == "projects/_/buckets/terrace-dev-raw")
     }
 
@@ -125,7 +126,7 @@ struct DSLSampleStackTests {
             "role": "roles/bigquery.dataViewer",
             "members": ["group:data-analysts@example.com", "user:cfo@example.com"],
         ])
-        #expect(binding.dependencies == ["dataset.gold"])
+        #expect(binding.dependencies == ["dataset.gold", "service[bigquery.googleapis.com]"])
     }
 
     @Test func servicesAndServiceAccountsUseTheirAPIFieldNames() throws {

@@ -4,7 +4,8 @@ import TerraceJSON
 
 let dslTestEnvironment = Environment(
     name: "test", project: "test-project", region: "US", namePrefix: "t", labels: ["env": "test"])
-private let file = "TerraceTests/DSLValidationTests.swift"
+/// This file as diagnostics name it (relative to the current directory when under it).
+private let file = SourceLocation(fileID: #fileID, filePath: #filePath, line: 0).displayPath
 
 /// The printed diagnostics of `declarations` in the test environment.
 private func problems(_ declarations: [any Declaration]) -> [String] {

@@ -75,8 +75,8 @@ private func vault(forceDestroy: Bool, location: String = "US") -> (Environment)
 
             let error = try await #require(throws: EngineError.self) { try await harness.plan(destroy: true) }
             #expect(error.description.contains(
-                "bucket.vault: refusing to delete storage bucket t-vault: it holds data and is protected; "
-                    + "empty it first, or declare it with forceDestroy: true"))
+                "bucket.vault: refusing to delete storage bucket t-vault: it holds objects (noncurrent versions count too) and is "
+                    + "protected; empty it first, or declare it with forceDestroy: true"))
             #expect(error.description.contains("Nothing was changed."))
             // Removing the declaration is refused the same way.
             let undeclared = try harness.declaring { _ in Stack {} }
@@ -181,7 +181,7 @@ private func vault(forceDestroy: Bool, location: String = "US") -> (Environment)
             let failure = try #require(report.failed.first)
             #expect(failure.action == .create)
             #expect(failure.message.contains("already exists and is not marked as this stack's"))
-            #expect(failure.message.contains("terrace import bucket.clash t-clash"))
+            #expect(failure.message.contains("terrace import --env test bucket.clash t-clash"))
             #expect(report.succeeded.map(\.address) == ["topic.ok"])
             #expect(report.notStarted == [Self.grant])
             #expect(report.state?.state.resources.map(\.address) == ["topic.ok"])

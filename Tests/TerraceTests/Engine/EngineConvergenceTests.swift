@@ -165,7 +165,7 @@ import Testing
             try await harness.applyOK()
             let plan = try await harness.plan(destroy: true)
             #expect(plan.changes.allSatisfy { $0.action == .delete })
-            #expect(plan.change("service[pubsub.googleapis.com]")?.reason == "destroyed; the API stays enabled, only the state forgets it")
+            #expect(plan.change("service[pubsub.googleapis.com]")?.reason == "the API stays enabled; only the state forgets it")
             let report = try await harness.apply(plan)
             #expect(report.ok)
             #expect(report.succeeded.count == harness.addresses.count)

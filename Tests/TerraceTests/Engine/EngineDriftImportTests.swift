@@ -73,7 +73,7 @@ private func oneTopic(_ env: Environment) -> Stack {
             // It exists but is not this stack's: planning refuses and says how to take it over.
             let error = try await #require(throws: EngineError.self) { try await harness.plan() }
             #expect(error.description.contains("topic.events"))
-            #expect(error.description.contains("terrace import topic.events projects/terrace-test/topics/t-events"))
+            #expect(error.description.contains("terrace import --env test topic.events projects/terrace-test/topics/t-events"))
             #expect(try await harness.snapshot() == nil)
 
             let record = try await harness.importResource("topic.events", id: "t-events")
@@ -109,8 +109,18 @@ private func oneTopic(_ env: Environment) -> Stack {
 
     @Test func importRefusesAnIDThatDoesNotExist() async throws {
         try await withEngine(oneTopic) { harness in
-            let error = try await #require(throws: EngineError.self) { try await harness.importResource("topic.events", id: "t-missing") }
-            #expect(error.description.contains("projects/terrace-test/topics/t-missing does not exist"))
+            let error = try await #require(throws: EngineError.self) { try await harness.importResource("topic.events", id: "t-events") }
+            #expect(error.description.contains("projects/terrace-test/topics/t-events does not exist"))
+            #expect(try await harness.snapshot() == nil)
+        }
+    }
+
+    /// Importing another resource than the declared one would make the next apply replace it.
+    @Test func importRefusesAnIDOtherThanTheDeclaredOne() async throws {
+        try await withEngine(oneTopic) { harness in
+            try await harness.cloud.createTopic("t-other")
+            let error = try await #require(throws: EngineError.self) { try await harness.importResource("topic.events", id: "t-other") }
+            #expect(error.description.contains("the declaration names Pub/Sub topic projects/terrace-test/topics/t-events, not projects/terrace-test/topics/t-other"))
             #expect(try await harness.snapshot() == nil)
         }
     }

@@ -61,8 +61,13 @@ struct StateLocalBackendTests {
         let first = try await backend.write(StateFile(lineage: "L"), basedOn: nil)
         let firstBytes = try #require(Self.bytes(backend.path))
         #expect(Self.bytes(backend.backupPath) == nil)
-        _ = try await backend.write(first.state, basedOn: first)
+        // The next operation's writes keep the state as it was before that operation.
+        let lock = try await backend.lock(operation: "apply", timeout: 0)
+        let second = try await backend.write(first.state, basedOn: first)
         #expect(Self.bytes(backend.backupPath) == firstBytes)
+        _ = try await backend.write(second.state, basedOn: second)
+        #expect(Self.bytes(backend.backupPath) == firstBytes)
+        try await backend.unlock(lock)
         for path in [backend.path, backend.backupPath] {
             var info = stat()
             #expect(stat(path, &info) == 0)

@@ -30,9 +30,20 @@ struct TestCloud {
     }
 }
 
+/// One directory per test process holding every temporary directory the tests make, removed
+/// when the process exits, so no test leaves files behind (even one that forgets to clean up).
+private let temporaryRoot: String = {
+    let root = NSTemporaryDirectory() + "terrace-tests-\(getpid())"
+    try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    atexit {
+        try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "terrace-tests-\(getpid())")
+    }
+    return root
+}()
+
 /// Makes a new empty temporary directory.
 func makeTemporaryDirectory(_ prefix: String = "terrace-test") -> String {
-    let path = NSTemporaryDirectory() + "\(prefix)-\(UUID().uuidString)"
+    let path = temporaryRoot + "/\(prefix)-\(UUID().uuidString)"
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }
