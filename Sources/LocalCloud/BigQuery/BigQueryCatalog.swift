@@ -50,6 +50,7 @@ struct BigQueryCatalog: Sendable {
     func deleteDataset(_ db: Database, _ project: String, _ dataset: String) throws {
         for (name, _) in try db.listResources(kind: Self.tableKind, parent: project + ":" + dataset) {
             try IAMPolicies.remove(db, resource: Self.tableResource(project, dataset, name))
+            try RowStore.drop(db, key: RowStore.key(project, dataset, name))
         }
         try db.deleteResources(kind: Self.tableKind, parent: project + ":" + dataset)
         try db.deleteResource(Self.datasetKey(project, dataset))
@@ -85,6 +86,7 @@ struct BigQueryCatalog: Sendable {
     func deleteTable(_ db: Database, _ project: String, _ dataset: String, _ table: String) throws {
         try db.deleteResource(Self.tableKey(project, dataset, table))
         try IAMPolicies.remove(db, resource: Self.tableResource(project, dataset, table))
+        try RowStore.drop(db, key: RowStore.key(project, dataset, table))
     }
 
     /// The dataset's live tables in id order.

@@ -7,7 +7,7 @@ import TerraceJSON
 /// Handlers live in extensions by resource (`BigQueryDatasets.swift`, `BigQueryTables.swift`);
 /// metadata is read and written through ``BigQueryCatalog``.
 public struct BigQueryService: CloudService {
-    public static let schema = ""
+    public static let schema = RowStore.schema
     let context: CloudContext
     let catalog: BigQueryCatalog
 
@@ -38,6 +38,8 @@ public struct BigQueryService: CloudService {
             Route(.patch, table) { try await updateTable($0, merge: true) },
             Route(.put, table) { try await updateTable($0, merge: false) },
             Route(.delete, table) { try await deleteTable($0) },
+            Route(.post, table + "/insertAll") { try await insertAll($0) },
+            Route(.get, table + "/data") { try await listTableData($0) },
             Route(.post, table + ":getIamPolicy") { try await getTableIamPolicy($0) },
             Route(.post, table + ":setIamPolicy") { try await setTableIamPolicy($0) },
             Route(.post, table + ":testIamPermissions") { _ in
