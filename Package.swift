@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "LocalCloud",
             dependencies: [
-                "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "GCPNaming", "TerraceTime",
+                "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "GCPNaming", "TerraceTime", "TerraceCompression",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

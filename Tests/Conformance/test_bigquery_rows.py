@@ -57,3 +57,33 @@ def test_list_rows_pages(bq, table):
     assert bq.insert_rows_json(table, [{"id": i} for i in range(7)]) == []
     pages = bq.list_rows(table, page_size=3, selected_fields=[bigquery.SchemaField("id", "INT64")]).pages
     assert [[r["id"] for r in page] for page in pages] == [[0, 1, 2], [3, 4, 5], [6]]
+
+
+def test_load_job_from_storage_with_autodetect(bq, gcs, uid):
+    bucket = gcs.create_bucket(f"load-{uid}")
+    bucket.blob("sales.csv").upload_from_string("order_id,amount\n1,9.5\n2,12.25\n")
+    ds = bigquery.Dataset(f"{bq.project}.loads_{uid}")
+    ds.location = "US"
+    bq.create_dataset(ds)
+    config = bigquery.LoadJobConfig(source_format=bigquery.SourceFormat.CSV, autodetect=True)
+    job = bq.load_table_from_uri(f"gs://load-{uid}/sales.csv", ds.table("sales"), job_config=config)
+    job.result()
+    assert job.state == "DONE" and job.output_rows == 2
+    table = bq.get_table(ds.table("sales"))
+    assert [(f.name, f.field_type) for f in table.schema] == [("order_id", "INTEGER"), ("amount", "FLOAT")]
+    assert sorted(r["amount"] for r in bq.list_rows(table)) == [9.5, 12.25]
+
+
+def test_failed_load_job_raises_with_the_reason(bq, gcs, uid):
+    bucket = gcs.create_bucket(f"bad-{uid}")
+    bucket.blob("bad.json").upload_from_string('{"id": "not a number"}\n')
+    ds = bigquery.Dataset(f"{bq.project}.badloads_{uid}")
+    ds.location = "US"
+    bq.create_dataset(ds)
+    config = bigquery.LoadJobConfig(source_format=bigquery.SourceFormat.NEWLINE_DELIMITED_JSON,
+                                    schema=[bigquery.SchemaField("id", "INT64")])
+    job = bq.load_table_from_uri(f"gs://bad-{uid}/bad.json", ds.table("t"), job_config=config)
+    with pytest.raises(Exception) as raised:
+        job.result()
+    assert "too many errors" in str(raised.value)
+    assert job.error_result["reason"] == "invalid"

@@ -7,7 +7,7 @@ import TerraceJSON
 /// Handlers live in extensions by resource (`BigQueryDatasets.swift`, `BigQueryTables.swift`);
 /// metadata is read and written through ``BigQueryCatalog``.
 public struct BigQueryService: CloudService {
-    public static let schema = RowStore.schema
+    public static let schema = RowStore.schema + jobsSchema
     let context: CloudContext
     let catalog: BigQueryCatalog
 
@@ -24,7 +24,14 @@ public struct BigQueryService: CloudService {
         let dataset = datasets + "/{datasetId}"
         let tables = dataset + "/tables"
         let table = tables + "/{tableId}"
+        let jobs = "/bigquery/v2/projects/{projectId}/jobs"
+        let job = jobs + "/{jobId}"
         return [APIRoutes(name: "bigquery", style: .legacy, routes: [
+            Route(.post, jobs) { try await insertJob($0) },
+            Route(.get, jobs) { try await listJobs($0) },
+            Route(.get, job) { try await getJob($0) },
+            Route(.post, job + "/cancel") { try await cancelJob($0) },
+            Route(.delete, job + "/delete") { try await deleteJob($0) },
             Route(.post, datasets) { try await insertDataset($0) },
             Route(.get, datasets) { try await listDatasets($0) },
             Route(.get, dataset) { try await getDataset($0) },

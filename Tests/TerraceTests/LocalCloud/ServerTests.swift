@@ -50,10 +50,10 @@ struct ServerTests {
 
     @Test func unservedMethodsOfAServedAPIAnswer501NotImplemented() async throws {
         try await withCloud { cloud in
-            let (status, body) = try await cloud.call("POST", "/bigquery/v2/projects/proj-server/jobs", ["configuration": [:]])
+            let (status, body) = try await cloud.call("POST", "/bigquery/v2/projects/proj-server/datasets/d/routines", [:])
             #expect(status == 501)
             #expect(body.errorReason == "notImplemented")
-            #expect(body["error"]?["message"]?.stringValue?.contains("POST /bigquery/v2/projects/proj-server/jobs") == true)
+            #expect(body["error"]?["message"]?.stringValue?.contains("POST /bigquery/v2/projects/proj-server/datasets/d/routines") == true)
             let (pubsub, pubsubBody) = try await cloud.call("GET", "/v1/projects/proj-server/snapshots")
             #expect(pubsub == 501)
             #expect(pubsubBody.errorStatus == "UNIMPLEMENTED")
