@@ -34,16 +34,16 @@ let package = Package(
         .target(name: "GoogleCloud", dependencies: ["TerraceHTTP", "TerraceJSON", "TerraceCrypto", "TerraceTime"], exclude: ["README.md"]),
         .target(name: "TerraceDSL", dependencies: ["GCPNaming", "TerraceJSON"], exclude: ["README.md"]),
         // GoogleSQL: lexer, parser and syntax tree of BigQuery's SQL (pure Swift).
-        .target(name: "GoogleSQL"),
+        .target(name: "GoogleSQL", exclude: ["README.md"]),
         // RE2 behind a small C shim, so BigQuery's regular expressions are the real dialect.
         .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
         // BigQuery's scalar functions with its exact semantics (regexes, FarmHash, dates).
-        .target(name: "BigQueryFunctions", dependencies: ["CRE2"]),
+        .target(name: "BigQueryFunctions", dependencies: ["CRE2", "TerraceCrypto", "TerraceTime"], exclude: ["README.md"]),
         .target(name: "TerraceEngine", dependencies: ["TerraceDSL", "GoogleCloud", "TerraceJSON", "GCPNaming", "TerraceCrypto"], exclude: ["README.md"]),
         .target(
             name: "LocalCloud",
             dependencies: [
-                "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "GCPNaming", "TerraceTime", "TerraceCompression",
+                "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "GCPNaming", "TerraceTime", "TerraceCompression", "BigQueryFunctions",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

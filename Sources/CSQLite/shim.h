@@ -9,4 +9,10 @@ static inline int terrace_sqlite3_bind_text(sqlite3_stmt *s, int i, const char *
 static inline int terrace_sqlite3_bind_blob(sqlite3_stmt *s, int i, const void *v, int n) {
     return sqlite3_bind_blob(s, i, v, n, SQLITE_TRANSIENT);
 }
+static inline void terrace_sqlite3_result_text(sqlite3_context *c, const char *v, int n) {
+    sqlite3_result_text(c, v, n, SQLITE_TRANSIENT);
+}
+static inline void terrace_sqlite3_result_blob(sqlite3_context *c, const void *v, int n) {
+    sqlite3_result_blob(c, v, n, SQLITE_TRANSIENT);
+}
 #endif

@@ -1,14 +1,16 @@
 import COpenSSL
 
-/// An incremental message digest (MD5, SHA-256) over libcrypto's EVP interface.
+/// An incremental message digest (MD5, SHA-1, SHA-256, SHA-512) over libcrypto's EVP interface.
 public struct Digest: ~Copyable {
     public enum Algorithm: Sendable {
-        case md5, sha256
+        case md5, sha1, sha256, sha512
 
         var evp: OpaquePointer? {
             switch self {
             case .md5: EVP_md5()
+            case .sha1: EVP_sha1()
             case .sha256: EVP_sha256()
+            case .sha512: EVP_sha512()
             }
         }
     }

@@ -1,2 +1,0 @@
-/// BigQuery's scalar functions with BigQuery's exact semantics. Placeholder.
-public enum BigQueryFunctions {}

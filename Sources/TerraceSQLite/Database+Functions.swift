@@ -1,0 +1,74 @@
+import CSQLite
+
+/// A scalar SQL function written in Swift: its arguments in, its value out; throwing
+/// ``SQLFunctionError`` fails the statement with that message.
+public typealias SQLFunction = @Sendable ([SQLValue]) throws(SQLFunctionError) -> SQLValue
+
+/// What a Swift SQL function fails with: the statement stops, and its error is this message.
+public struct SQLFunctionError: Error, Sendable, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// Holds a registered function for as long as SQLite keeps it.
+private final class FunctionBox {
+    let body: SQLFunction
+    init(_ body: @escaping SQLFunction) { self.body = body }
+}
+
+extension Database {
+    /// Registers `name` as a scalar function taking `arguments` arguments (-1: any number).
+    /// Deterministic functions can be used in indexes and are evaluated once per constant
+    /// argument list.
+    public func register(function name: String, arguments: Int32, deterministic: Bool = true,
+                         _ body: @escaping SQLFunction) throws(SQLiteError) {
+        let box = Unmanaged.passRetained(FunctionBox(body)).toOpaque()
+        let flags = SQLITE_UTF8 | (deterministic ? SQLITE_DETERMINISTIC : 0)
+        let rc = sqlite3_create_function_v2(
+            handle, name, arguments, flags, box,
+            { context, count, values in
+                let box = Unmanaged<FunctionBox>.fromOpaque(sqlite3_user_data(context)).takeUnretainedValue()
+                var arguments: [SQLValue] = []
+                arguments.reserveCapacity(Int(count))
+                for index in 0..<Int(count) { arguments.append(Database.value(values![index])) }
+                do throws(SQLFunctionError) {
+                    Database.setResult(context, try box.body(arguments))
+                } catch {
+                    sqlite3_result_error(context, error.message, -1)
+                }
+            },
+            nil, nil,
+            { box in if let box { Unmanaged<FunctionBox>.fromOpaque(box).release() } })
+        guard rc == SQLITE_OK else { throw SQLiteError(code: rc, message: lastError, sql: nil) }
+    }
+
+    static func value(_ value: OpaquePointer?) -> SQLValue {
+        switch sqlite3_value_type(value) {
+        case SQLITE_INTEGER: return .int(sqlite3_value_int64(value))
+        case SQLITE_FLOAT: return .double(sqlite3_value_double(value))
+        case SQLITE_TEXT:
+            guard let text = sqlite3_value_text(value) else { return .text("") }
+            let count = Int(sqlite3_value_bytes(value))
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_value_bytes(value))
+            guard count > 0, let bytes = sqlite3_value_blob(value) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: bytes, count: count)))
+        default: return .null
+        }
+    }
+
+    static func setResult(_ context: OpaquePointer?, _ value: SQLValue) {
+        switch value {
+        case .null: sqlite3_result_null(context)
+        case .int(let number): sqlite3_result_int64(context, number)
+        case .double(let number): sqlite3_result_double(context, number)
+        case .text(let text):
+            var text = text
+            text.withUTF8 { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { terrace_sqlite3_result_text(context, $0.baseAddress, Int32($0.count)) }
+            }
+        case .blob(let bytes): bytes.withUnsafeBytes { terrace_sqlite3_result_blob(context, $0.baseAddress, Int32($0.count)) }
+        }
+    }
+}
