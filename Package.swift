@@ -39,11 +39,14 @@ let package = Package(
         .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
         // BigQuery's scalar functions with its exact semantics (regexes, FarmHash, dates).
         .target(name: "BigQueryFunctions", dependencies: ["CRE2", "TerraceCrypto", "TerraceTime"], exclude: ["README.md"]),
+        // The local BigQuery's query engine: GoogleSQL type-checked and translated to SQLite.
+        .target(name: "BigQueryEngine", dependencies: ["GoogleSQL", "BigQueryFunctions", "TerraceSQLite", "TerraceJSON"]),
         .target(name: "TerraceEngine", dependencies: ["TerraceDSL", "GoogleCloud", "TerraceJSON", "GCPNaming", "TerraceCrypto"], exclude: ["README.md"]),
         .target(
             name: "LocalCloud",
             dependencies: [
                 "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "GCPNaming", "TerraceTime", "TerraceCompression", "BigQueryFunctions",
+                "BigQueryEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -84,7 +87,7 @@ let package = Package(
         .testTarget(
             name: "TerraceTests",
             dependencies: [
-                "TestStacks", "GoogleSQL", "BigQueryFunctions",
+                "TestStacks", "GoogleSQL", "BigQueryFunctions", "BigQueryEngine",
                 "LocalCloud", "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "TerraceCompression", "TerraceHTTP", "TerraceCLI",
                 "GoogleCloud", "TerraceDSL", "TerraceEngine", "GCPNaming", "Infra", "TerraceTime",
             ]

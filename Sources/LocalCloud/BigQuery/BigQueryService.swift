@@ -7,7 +7,7 @@ import TerraceJSON
 /// Handlers live in extensions by resource (`BigQueryDatasets.swift`, `BigQueryTables.swift`);
 /// metadata is read and written through ``BigQueryCatalog``.
 public struct BigQueryService: CloudService {
-    public static let schema = RowStore.schema + jobsSchema
+    public static let schema = RowStore.schema + jobsSchema + resultsSchema
     let context: CloudContext
     let catalog: BigQueryCatalog
 
@@ -28,6 +28,8 @@ public struct BigQueryService: CloudService {
         let job = jobs + "/{jobId}"
         return [APIRoutes(name: "bigquery", style: .legacy, routes: [
             Route(.post, jobs) { try await insertJob($0) },
+            Route(.post, "/bigquery/v2/projects/{projectId}/queries") { try await query($0) },
+            Route(.get, "/bigquery/v2/projects/{projectId}/queries/{jobId}") { try await getQueryResults($0) },
             Route(.get, jobs) { try await listJobs($0) },
             Route(.get, job) { try await getJob($0) },
             Route(.post, job + "/cancel") { try await cancelJob($0) },

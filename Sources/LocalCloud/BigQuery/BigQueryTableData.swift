@@ -89,17 +89,23 @@ extension BigQueryService {
         try catalog.putTable(db, updated)
     }
 
-    func listTableData(_ request: ServiceRequest) async throws -> Response {
-        let (project, datasetID, tableID) = try Self.tablePath(request)
+    /// The rows a page asks for (`startIndex`, or the `pageToken` of the previous page, and
+    /// `maxResults`) and how its cells are formatted.
+    static func rowPage(_ request: ServiceRequest) throws -> (start: Int64, limit: Int, format: RowCodec.CellFormat) {
         let maxResults = try request.query.int("maxResults")
         if let maxResults, maxResults < 0 { throw GCPError.invalid("Invalid value for parameter 'maxResults': \(maxResults) must not be negative.") }
-        let limit = Int(min(maxResults ?? 100_000, 100_000))
         var start = try request.query.int("startIndex") ?? 0
         if let token = request.query["pageToken"], !token.isEmpty {
             guard let offset = Int64(token), offset >= 0 else { throw GCPError.invalid("Invalid page token: \(token)") }
             start = offset
         }
         let format = RowCodec.CellFormat(int64Timestamps: try request.query.bool("formatOptions.useInt64Timestamp") ?? false)
+        return (start, Int(min(maxResults ?? 100_000, 100_000)), format)
+    }
+
+    func listTableData(_ request: ServiceRequest) async throws -> Response {
+        let (project, datasetID, tableID) = try Self.tablePath(request)
+        let (start, limit, format) = try Self.rowPage(request)
         let selected = request.query["selectedFields"].map { $0.split(separator: ",").map { $0.lowercased() } }
         let (rows, total) = try context.store.read { db -> ([JSON], Int64) in
             let table = try catalog.requireTable(db, project, datasetID, tableID)

@@ -209,9 +209,9 @@ struct BigQueryLoadJobTests {
         }
     }
 
-    @Test func queryJobsAreNotImplementedYet() async throws {
+    @Test func copyJobsAreNotImplementedYet() async throws {
         try await withLake { cloud in
-            let (status, body) = try await cloud.call("POST", Self.jobs, ["configuration": ["query": ["query": "SELECT 1"]]])
+            let (status, body) = try await cloud.call("POST", Self.jobs, ["configuration": ["copy": ["sourceTable": ["tableId": "a"]]]])
             #expect(status == 501)
             #expect(body.errorReason == "notImplemented")
         }

@@ -28,12 +28,16 @@ extension BigQueryService {
             throw GCPError.invalid("A job configuration needs exactly one of load, query, copy or extract.")
         }
         let kind = kinds[0]
-        guard kind == "load" else {
-            throw GCPError.notImplemented("BigQuery \(kind) jobs (they come with the local GoogleSQL engine)")
+        guard kind == "load" || kind == "query" else {
+            throw GCPError.notImplemented("BigQuery \(kind) jobs")
         }
         let jobID = body["jobReference"]?["jobId"]?.stringValue ?? "job_" + Base64.encode(RandomBytes.make(18), urlSafe: true, padding: false)
         try Self.checkJobID(jobID)
         let location = body["jobReference"]?["location"]?.stringValue ?? "US"
+        if kind == "query" {
+            return .json(try insertQueryJob(project: project, jobID: jobID, location: location, configuration: .object(configuration),
+                                            request: request))
+        }
         let created = context.clock.nowMillis()
         var job: [String: JSON] = [
             "kind": "bigquery#job", "id": .string("\(project):\(location).\(jobID)"),
@@ -73,6 +77,26 @@ extension BigQueryService {
             _ = try db.run("UPDATE bq_jobs SET body = ? WHERE project = ? AND job_id = ?", [.text(finished.encoded()), .text(project), .text(jobID)])
         }
         return .json(finished)
+    }
+
+    /// A query configuration of `jobs.insert`, run and recorded.
+    func insertQueryJob(project: String, jobID: String, location: String, configuration: JSON, request: ServiceRequest) throws -> JSON {
+        let query = configuration["query"]
+        guard let sql = query?["query"]?.stringValue, !sql.isEmpty else {
+            throw GCPError.required("Required parameter is missing: configuration.query.query")
+        }
+        if query?["useLegacySql"]?.boolValue ?? true {
+            throw GCPError.invalid("Legacy SQL is not supported by the local BigQuery: set useLegacySql to false (GoogleSQL).", reason: "invalidQuery")
+        }
+        if query?["destinationTable"] != nil { throw GCPError.notImplemented("BigQuery query jobs with a destinationTable") }
+        if let parameters = query?["queryParameters"]?.arrayValue, !parameters.isEmpty { throw GCPError.notImplemented("BigQuery query parameters") }
+        let exists = try context.store.read { db in
+            try db.queryOne("SELECT 1 AS x FROM bq_jobs WHERE project = ? AND job_id = ?", [.text(project), .text(jobID)]) != nil
+        }
+        if exists { throw GCPError.alreadyExists("Already Exists: Job \(project):\(location).\(jobID)", reason: "duplicate") }
+        let dryRun = configuration["dryRun"]?.boolValue ?? false
+        return try recordQueryJob(project: project, jobID: jobID, location: location, sql: sql, dryRun: dryRun, request: request,
+                                  configuration: configuration)
     }
 
     static func checkJobID(_ id: String) throws {

@@ -1,0 +1,218 @@
+import GoogleSQL
+
+extension Translator {
+    static let windowOnlyNames: Set<String> = [
+        "ROW_NUMBER", "RANK", "DENSE_RANK", "PERCENT_RANK", "CUME_DIST", "NTILE", "LAG", "LEAD", "FIRST_VALUE", "LAST_VALUE", "NTH_VALUE",
+    ]
+
+    func function(_ call: FunctionCall, _ context: inout ExpressionContext, at location: SourceLocation) throws(QueryError) -> Typed {
+        let name = call.dottedName.uppercased()
+        if call.over != nil || Self.windowOnlyNames.contains(name) {
+            guard call.over != nil else { throw .at(location, "Analytic function \(name) cannot be called without an OVER clause") }
+            return try window(call, name: name, &context, at: location)
+        }
+        if Self.aggregateNames.contains(name) {
+            return try aggregate(call, name: name, &context, at: location)
+        }
+        if call.isDistinct || call.nullHandling != nil || !call.orderBy.isEmpty || call.limit != nil {
+            throw .at(location, "DISTINCT, IGNORE NULLS, ORDER BY and LIMIT are only allowed in aggregate and analytic functions")
+        }
+        var arguments: [Typed] = []
+        for argument in call.arguments { arguments.append(try expression(argument, &context)) }
+        guard let resolution = FunctionLibrary.function(name, arguments: arguments.map(\.type), safe: call.isSafe) else {
+            throw .at(call.name.location, "Function not found: \(call.dottedName)")
+        }
+        return try resolved(resolution, arguments, at: location)
+    }
+
+    // MARK: Aggregates
+
+    func aggregate(_ call: FunctionCall, name: String, _ context: inout ExpressionContext, at location: SourceLocation) throws(QueryError) -> Typed {
+        guard context.allowAggregates else { throw .at(location, "Aggregate function \(name) not allowed in \(context.keys == nil ? "WHERE clause" : "this clause")") }
+        guard !context.inAggregate else { throw .at(location, "Aggregations of aggregations are not allowed") }
+        if !call.orderBy.isEmpty || call.limit != nil { throw .unsupported("ORDER BY and LIMIT inside \(name)", at: location) }
+        if call.nullHandling == .ignoreNulls && name != "ARRAY_AGG" {
+            throw .at(location, "IGNORE NULLS and RESPECT NULLS are not allowed for aggregate function \(name)")
+        }
+        var inner = context
+        inner.inAggregate = true
+        inner.allowAggregates = false
+        inner.allowWindows = false
+        var arguments: [Typed] = []
+        for argument in call.arguments {
+            if case .star = argument.kind {
+                guard name == "COUNT" else { throw .at(argument.location, "Argument * is only allowed in COUNT(*)") }
+                arguments.append(Typed("*", .int64))
+                continue
+            }
+            arguments.append(try expression(argument, &inner))
+        }
+        let distinct = call.isDistinct ? "DISTINCT " : ""
+        func one() throws(QueryError) -> Typed {
+            guard arguments.count == 1 else { throw .at(location, "Number of arguments does not match for aggregate function \(name)") }
+            return arguments[0]
+        }
+        var value: Typed
+        switch name {
+        case "COUNT":
+            value = Typed("count(\(distinct)\(try one().sql))", .int64)
+        case "APPROX_COUNT_DISTINCT":
+            value = Typed("count(DISTINCT \(try one().sql))", .int64)
+        case "COUNTIF":
+            let condition = try one()
+            try requireBool(condition, call.arguments[0], "COUNTIF argument")
+            value = Typed("count(\(distinct)CASE WHEN \(condition.sql) THEN 1 END)", .int64)
+        case "SUM":
+            let argument = try one()
+            switch argument.type {
+            case .int64: value = Typed("sum(\(distinct)\(argument.sql))", .int64)  // SQLite sum() fails on INT64 overflow, as BigQuery does
+            case .float64: value = Typed("sum(\(distinct)\(argument.sql))", .float64)
+            default: throw .at(location, "No matching signature for aggregate function SUM for argument types: \(argument.type). Supported signatures: SUM(INT64); SUM(FLOAT64)")
+            }
+        case "AVG":
+            let argument = try one()
+            guard argument.type == .int64 || argument.type == .float64 else {
+                throw .at(location, "No matching signature for aggregate function AVG for argument types: \(argument.type). Supported signatures: AVG(INT64); AVG(FLOAT64)")
+            }
+            value = Typed("avg(\(distinct)\(argument.sql))", .float64)
+        case "MIN", "MAX", "ANY_VALUE":
+            let argument = try one()
+            guard argument.type.isNativelyOrdered else { throw .unsupported("\(name) of \(argument.type)", at: location) }
+            value = Typed("\(name == "MAX" ? "max" : "min")(\(distinct)\(argument.sql))", argument.type)
+        case "LOGICAL_AND", "LOGICAL_OR":
+            let argument = try one()
+            try requireBool(argument, call.arguments[0], "\(name) argument")
+            value = Typed("\(name == "LOGICAL_AND" ? "min" : "max")(\(argument.sql))", .bool)
+        case "STRING_AGG":
+            guard (1...2).contains(arguments.count), arguments[0].type == .string else {
+                throw .at(location, "No matching signature for aggregate function STRING_AGG; supported: STRING_AGG(STRING[, STRING])")
+            }
+            if call.isDistinct && arguments.count == 2 { throw .unsupported("STRING_AGG(DISTINCT …) with a delimiter", at: location) }
+            let delimiter = arguments.count == 2 ? arguments[1].sql : "','"
+            value = Typed(call.isDistinct ? "group_concat(DISTINCT \(arguments[0].sql))" : "group_concat(\(arguments[0].sql), \(delimiter))", .string)
+        case "BIT_AND", "BIT_OR", "BIT_XOR":
+            throw .unsupported(name, at: location)
+        default:
+            throw .unsupported(name, at: location)
+        }
+        value.hasAggregate = true
+        return value
+    }
+
+    // MARK: Analytic functions
+
+    func window(_ call: FunctionCall, name: String, _ context: inout ExpressionContext, at location: SourceLocation) throws(QueryError) -> Typed {
+        guard context.allowWindows else { throw .at(location, "Analytic function not allowed in this clause") }
+        guard let over = call.over else { throw .at(location, "OVER clause is required") }
+        var specification: WindowSpecification
+        switch over {
+        case .specification(let given): specification = given
+        case .named(let windowName): specification = try namedWindow(windowName, context)
+        }
+        if let base = specification.baseWindow {
+            let inherited = try namedWindow(base, context)
+            if specification.partitionBy.isEmpty { specification.partitionBy = inherited.partitionBy }
+            if specification.orderBy.isEmpty { specification.orderBy = inherited.orderBy }
+            if specification.frame == nil { specification.frame = inherited.frame }
+        }
+        // The window's expressions are evaluated per row (after grouping, when grouped).
+        var inner = context
+        inner.allowWindows = false
+        var arguments: [Typed] = []
+        for argument in call.arguments {
+            if case .star = argument.kind {
+                arguments.append(Typed("*", .int64))
+                continue
+            }
+            arguments.append(try expression(argument, &inner))
+        }
+        var parts: [Typed] = arguments
+        var clauses: [String] = []
+        if !specification.partitionBy.isEmpty {
+            var keys: [String] = []
+            for expression in specification.partitionBy {
+                let value = try self.expression(expression, &inner)
+                parts.append(value)
+                keys.append(value.sql)
+            }
+            clauses.append("PARTITION BY " + keys.joined(separator: ", "))
+        }
+        if !specification.orderBy.isEmpty {
+            var keys: [String] = []
+            for term in specification.orderBy {
+                let value = try self.expression(term.expression, &inner)
+                parts.append(value)
+                keys.append(value.sql + orderSuffix(term, value.type))
+            }
+            clauses.append("ORDER BY " + keys.joined(separator: ", "))
+        }
+        if let frame = specification.frame {
+            func bound(_ bound: WindowFrame.Bound) throws(QueryError) -> String {
+                switch bound {
+                case .unboundedPreceding: return "UNBOUNDED PRECEDING"
+                case .unboundedFollowing: return "UNBOUNDED FOLLOWING"
+                case .currentRow: return "CURRENT ROW"
+                case .preceding(let e): return "\(try literal(of: e)) PRECEDING"
+                case .following(let e): return "\(try literal(of: e)) FOLLOWING"
+                }
+            }
+            var text = "\(frame.unit.rawValue) "
+            if let end = frame.end { text += "BETWEEN \(try bound(frame.start)) AND \(try bound(end))" } else { text += try bound(frame.start) }
+            clauses.append(text)
+        }
+        let overSQL = " OVER (" + clauses.joined(separator: " ") + ")"
+        let args = arguments.map(\.sql)
+        var type: SQLType
+        var function: String
+        switch name {
+        case "ROW_NUMBER", "RANK", "DENSE_RANK":
+            guard args.isEmpty else { throw .at(location, "\(name) takes no arguments") }
+            (function, type) = ("\(name.lowercased())()", .int64)
+        case "PERCENT_RANK", "CUME_DIST":
+            (function, type) = ("\(name.lowercased())()", .float64)
+        case "NTILE":
+            guard args.count == 1 else { throw .at(location, "NTILE takes one argument") }
+            (function, type) = ("ntile(\(args[0]))", .int64)
+        case "LAG", "LEAD", "FIRST_VALUE", "LAST_VALUE", "NTH_VALUE":
+            guard let first = arguments.first else { throw .at(location, "\(name) needs an argument") }
+            if call.nullHandling == .ignoreNulls { throw .unsupported("\(name) … IGNORE NULLS", at: location) }
+            (function, type) = ("\(name.lowercased())(\(args.joined(separator: ", ")))", first.type)
+        case "COUNT":
+            (function, type) = ("count(\(call.isDistinct ? "DISTINCT " : "")\(args.first ?? "*"))", .int64)
+        case "SUM":
+            guard let first = arguments.first, first.type == .int64 || first.type == .float64 else {
+                throw .at(location, "No matching signature for analytic function SUM")
+            }
+            (function, type) = ("sum(\(args[0]))", first.type)
+        case "AVG":
+            (function, type) = ("avg(\(args.first ?? "NULL"))", .float64)
+        case "MIN", "MAX":
+            guard let first = arguments.first, first.type.isNativelyOrdered else { throw .unsupported("\(name) of this type OVER", at: location) }
+            (function, type) = ("\(name.lowercased())(\(args[0]))", first.type)
+        case "COUNTIF":
+            (function, type) = ("count(CASE WHEN \(args.first ?? "NULL") THEN 1 END)", .int64)
+        case "LOGICAL_AND", "LOGICAL_OR":
+            (function, type) = ("\(name == "LOGICAL_AND" ? "min" : "max")(\(args.first ?? "NULL"))", .bool)
+        default:
+            throw .unsupported("\(name) as an analytic function", at: location)
+        }
+        var value = combine(function + overSQL, type, parts)
+        value.hasAggregate = parts.contains(where: \.hasAggregate)
+        return value
+    }
+
+    func namedWindow(_ name: Identifier, _ context: ExpressionContext) throws(QueryError) -> WindowSpecification {
+        guard let found = context.windows.first(where: { $0.name.name.lowercased() == name.name.lowercased() }) else {
+            throw .at(name.location, "Unrecognized window alias \(name.name)")
+        }
+        return found.specification
+    }
+
+    /// A window frame offset: a non-negative integer literal.
+    func literal(of expression: Expression) throws(QueryError) -> String {
+        guard case .literal(.integer(let text)) = expression.kind, let value = Int64(text), value >= 0 else {
+            throw .at(expression.location, "Window framing clause requires a non-negative integer literal")
+        }
+        return String(value)
+    }
+}
