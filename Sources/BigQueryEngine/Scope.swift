@@ -11,6 +11,11 @@ struct Typed: Sendable {
     var ungrouped: (name: String, location: SourceLocation)?
     /// Contains an aggregate call (outside any window).
     var hasAggregate = false
+    /// The text of a STRING literal (it coerces to DATE, TIMESTAMP, … where one is compared).
+    var stringLiteral: String?
+
+    /// The type to resolve functions with: `nil` for an untyped NULL.
+    var resolutionType: SQLType? { isNullLiteral ? nil : type }
 
     init(_ sql: String, _ type: SQLType, isNullLiteral: Bool = false) {
         self.sql = sql

@@ -43,20 +43,22 @@ extension Translator {
                 }
                 return combine("(\(left.sql) \(op.rawValue) \(right.sql))", .bool, [left, right])
             }
-            return try resolved(FunctionLibrary.binary(op, left.isNullLiteral ? right.type : left.type,
-                                                       right.isNullLiteral ? left.type : right.type), [left, right], at: location)
+            let (l, r) = Self.coerceLiterals(left, right)
+            return try resolved(FunctionLibrary.binary(op, leftType: l.resolutionType, rightType: r.resolutionType), [l, r], at: location)
         case .between(let value, let lower, let upper, let negated):
-            let v = try self.expression(value, &context), l = try self.expression(lower, &context), u = try self.expression(upper, &context)
-            let low = try resolved(FunctionLibrary.binary(.greaterOrEqual, v.type, l.isNullLiteral ? v.type : l.type), [v, l], at: location)
-            let high = try resolved(FunctionLibrary.binary(.lessOrEqual, v.type, u.isNullLiteral ? v.type : u.type), [v, u], at: location)
+            let v = try self.expression(value, &context)
+            let l = Self.coerceLiterals(v, try self.expression(lower, &context)).1
+            let u = Self.coerceLiterals(v, try self.expression(upper, &context)).1
+            let low = try resolved(FunctionLibrary.binary(.greaterOrEqual, leftType: v.resolutionType, rightType: l.resolutionType), [v, l], at: location)
+            let high = try resolved(FunctionLibrary.binary(.lessOrEqual, leftType: v.resolutionType, rightType: u.resolutionType), [v, u], at: location)
             let sql = "(\(low.sql) AND \(high.sql))"
             return combine(negated ? "(NOT \(sql))" : sql, .bool, [v, l, u])
         case .inList(let value, let list, let negated):
             let v = try self.expression(value, &context)
             var items: [Typed] = []
             for item in list {
-                let t = try self.expression(item, &context)
-                _ = try resolved(FunctionLibrary.binary(.equal, v.type, t.isNullLiteral ? v.type : t.type), [v, t], at: item.location)
+                let t = Self.coerceLiterals(v, try self.expression(item, &context)).1
+                _ = try resolved(FunctionLibrary.binary(.equal, leftType: v.resolutionType, rightType: t.resolutionType), [v, t], at: item.location)
                 items.append(t)
             }
             guard v.type.isNativelyOrdered || v.isNullLiteral else { throw .unsupported("IN on \(v.type)", at: location) }
@@ -81,7 +83,7 @@ extension Translator {
             return combine("(\(v.sql) \(check))".replacingFirstIS(negated), .bool, [v])
         case .isDistinctFrom(let a, let b, let negated):
             let l = try self.expression(a, &context), r = try self.expression(b, &context)
-            _ = try resolved(FunctionLibrary.binary(.equal, l.type, r.isNullLiteral ? l.type : r.type), [l, r], at: location)
+            _ = try resolved(FunctionLibrary.binary(.equal, leftType: l.resolutionType, rightType: r.resolutionType), [l, r], at: location)
             return combine("(\(l.sql) \(negated ? "IS" : "IS NOT") \(r.sql))", .bool, [l, r])
         case .caseWhen(let caseExpression):
             return try self.caseWhen(caseExpression, &context, at: location)
@@ -94,8 +96,12 @@ extension Translator {
             return try resolved(FunctionLibrary.cast(from: value.type, to: target, safe: cast.isSafe), [value], at: location)
         case .function(let call):
             return try function(call, &context, at: location)
-        case .extract:
-            throw .unsupported("EXTRACT", at: location)
+        case .extract(let extract):
+            let source = try self.expression(extract.source, &context)
+            var arguments = [source]
+            if let zone = extract.timeZone { arguments.append(try self.expression(zone, &context)) }
+            let part = extract.part.weekday.map { "\(extract.part.name.name.uppercased())(\($0.name.uppercased()))" } ?? extract.part.name.name.uppercased()
+            return try resolved(FunctionLibrary.extract(part, from: source.type, timeZone: extract.timeZone != nil), arguments, at: location)
         case .interval:
             throw .unsupported("INTERVAL outside DATE_ADD and its family", at: location)
         case .array, .arraySubquery:
@@ -114,6 +120,17 @@ extension Translator {
         case .defaultValue:
             throw .at(location, "DEFAULT is only allowed in INSERT and UPDATE")
         }
+    }
+
+    /// A STRING literal compared with a DATE, DATETIME, TIME or TIMESTAMP is one, as BigQuery coerces it.
+    static func coerceLiterals(_ left: Typed, _ right: Typed) -> (Typed, Typed) {
+        func coerce(_ literal: Typed, to other: Typed) -> Typed {
+            guard let text = literal.stringLiteral, [.date, .datetime, .time, .timestamp].contains(other.type),
+                  let sql = FunctionLibrary.coerceStringLiteral(text, to: other.type)
+            else { return literal }
+            return Typed(sql, other.type)
+        }
+        return (coerce(left, to: right), coerce(right, to: left))
     }
 
     /// A value built from `parts`: ungrouped if any part is, aggregate if any part is.
@@ -186,7 +203,10 @@ extension Translator {
         case .float(let text):
             guard let value = Double(text), value.isFinite else { throw .at(location, "Invalid floating point literal: \(text)") }
             return Typed("\(value)", .float64)
-        case .string(let text): return Typed(SQLText.quote(text), .string)
+        case .string(let text):
+            var value = Typed(SQLText.quote(text), .string)
+            value.stringLiteral = text
+            return value
         case .bytes(let bytes):
             return Typed("X'" + bytes.map { String($0, radix: 16).leftPadded(2) }.joined() + "'", .bytes)
         case .typed(let type, let text):

@@ -18,8 +18,25 @@ extension Translator {
             throw .at(location, "DISTINCT, IGNORE NULLS, ORDER BY and LIMIT are only allowed in aggregate and analytic functions")
         }
         var arguments: [Typed] = []
-        for argument in call.arguments { arguments.append(try expression(argument, &context)) }
-        guard let resolution = FunctionLibrary.function(name, arguments: arguments.map(\.type), safe: call.isSafe) else {
+        let partIndex = FunctionLibrary.datePartArgumentIndex(name)
+        for (index, argument) in call.arguments.enumerated() {
+            if index == partIndex, let part = try datePart(argument) {
+                arguments.append(Typed(part, .string))
+                continue
+            }
+            if case .interval(let interval) = argument.kind {
+                // `INTERVAL n PART` is two arguments: the amount and the part.
+                guard interval.endPart == nil else { throw .unsupported("INTERVAL … TO …", at: argument.location) }
+                arguments.append(try expression(interval.value, &context))
+                guard let part = FunctionLibrary.datePartLiteral(interval.part.name.name, weekday: interval.part.weekday?.name) else {
+                    throw .at(interval.part.location, "A valid date part name is required but found \(interval.part.name.name)")
+                }
+                arguments.append(Typed(part, .string))
+                continue
+            }
+            arguments.append(try expression(argument, &context))
+        }
+        guard let resolution = FunctionLibrary.function(name, argumentTypes: arguments.map(\.resolutionType), safe: call.isSafe) else {
             throw .at(call.name.location, "Function not found: \(call.dottedName)")
         }
         return try resolved(resolution, arguments, at: location)
@@ -142,7 +159,7 @@ extension Translator {
             for term in specification.orderBy {
                 let value = try self.expression(term.expression, &inner)
                 parts.append(value)
-                keys.append(value.sql + orderSuffix(term, value.type))
+                keys.append(orderKey(value.sql, value.type) + orderSuffix(term, value.type))
             }
             clauses.append("ORDER BY " + keys.joined(separator: ", "))
         }
@@ -199,6 +216,19 @@ extension Translator {
         var value = combine(function + overSQL, type, parts)
         value.hasAggregate = parts.contains(where: \.hasAggregate)
         return value
+    }
+
+    /// A date-part argument (`MONTH`, `WEEK(MONDAY)`) as its SQL literal; `nil` when the argument is not a part.
+    func datePart(_ argument: Expression) throws(QueryError) -> String? {
+        switch argument.kind {
+        case .path(let path) where path.components.count == 1:
+            return FunctionLibrary.datePartLiteral(path.components[0].name)
+        case .function(let call) where call.arguments.count == 1 && call.over == nil:
+            guard case .path(let day) = call.arguments[0].kind, day.components.count == 1 else { return nil }
+            return FunctionLibrary.datePartLiteral(call.dottedName, weekday: day.components[0].name)
+        default:
+            return nil
+        }
     }
 
     func namedWindow(_ name: Identifier, _ context: ExpressionContext) throws(QueryError) -> WindowSpecification {

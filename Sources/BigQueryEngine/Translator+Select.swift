@@ -118,12 +118,12 @@ extension Translator {
                 guard let ordinal = Int(text), ordinal >= 1, ordinal <= columns.count else {
                     throw .at(term.expression.location, "ORDER BY is out of SELECT column number range: \(text)")
                 }
-                order.append("c\(ordinal - 1)" + orderSuffix(term, columns[ordinal - 1].type))
+                order.append(orderKey("c\(ordinal - 1)", columns[ordinal - 1].type) + orderSuffix(term, columns[ordinal - 1].type))
                 continue
             }
             if case .path(let path) = term.expression.kind, path.components.count == 1,
                let index = columns.firstIndex(where: { $0.name.lowercased() == path.components[0].name.lowercased() }) {
-                order.append("c\(index)" + orderSuffix(term, columns[index].type))
+                order.append(orderKey("c\(index)", columns[index].type) + orderSuffix(term, columns[index].type))
                 continue
             }
             if select.isDistinct {
@@ -131,7 +131,7 @@ extension Translator {
             }
             let value = try expression(term.expression, &context)
             try checkGrouped(value)
-            order.append(value.sql + orderSuffix(term, value.type))
+            order.append(orderKey(value.sql, value.type) + orderSuffix(term, value.type))
         }
 
         if let qualify = select.qualify {

@@ -152,7 +152,12 @@ public final class Translator {
         default:
             throw .unsupported("ORDER BY an expression after a set operation", at: term.expression.location)
         }
-        return "\(alias).c\(index)" + orderSuffix(term, columns[index].type)
+        return orderKey("\(alias).c\(index)", columns[index].type) + orderSuffix(term, columns[index].type)
+    }
+
+    /// What SQLite sorts a value of `type` by (NUMERIC's text does not sort numerically).
+    func orderKey(_ sql: String, _ type: SQLType) -> String {
+        FunctionLibrary.sortKey(type, sql) ?? sql
     }
 
     func orderSuffix(_ term: OrderingTerm, _ type: SQLType) -> String {
@@ -161,14 +166,8 @@ public final class Translator {
         return sql
     }
 
-    /// The type both `a` and `b` convert to (UNION columns, CASE branches, COALESCE).
+    /// The type both `a` and `b` convert to (UNION columns, CASE branches, USING columns).
     static func supertype(_ a: SQLType, _ b: SQLType) -> SQLType? {
-        if a == b { return a }
-        switch (a, b) {
-        case (.int64, .float64), (.float64, .int64): return .float64
-        case (.int64, .numeric), (.numeric, .int64): return .numeric
-        case (.numeric, .float64), (.float64, .numeric): return .float64
-        default: return nil
-        }
+        FunctionLibrary.supertype([a, b])
     }
 }

@@ -220,6 +220,32 @@ struct BigQueryQueryTests {
         }
     }
 
+    /// A STRING literal compared with a DATE is a DATE; date parts and INTERVALs.
+    /// https://cloud.google.com/bigquery/docs/reference/standard-sql/date_functions#date_add
+    /// (DATE_ADD of a month clamps to the month's last day: 2024-01-31 + 1 MONTH = 2024-02-29)
+    @Test func datesCompareWithStringLiteralsAndTakeDatePartsAndIntervals() async throws {
+        try await withShop { cloud in
+            let (_, equal) = try await query(cloud, "SELECT id FROM shop.orders WHERE day = '2024-01-02' ORDER BY id")
+            #expect(rows(equal) == [["2"], ["3"]])
+            let (_, parts) = try await query(cloud, """
+                SELECT DATE_TRUNC(day, MONTH), EXTRACT(DAYOFWEEK FROM day), DATE_ADD(DATE '2024-01-31', INTERVAL 1 MONTH),
+                       DATE_DIFF(DATE '2024-03-01', day, DAY)
+                FROM shop.orders WHERE id = 1
+                """)
+            // 2024-01-01 was a Monday: DAYOFWEEK numbers Sunday 1 … Saturday 7.
+            #expect(rows(parts) == [["2024-01-01", "2", "2024-02-29", "60"]])
+        }
+    }
+
+    /// CONCAT returns NULL if any argument is NULL.
+    /// https://cloud.google.com/bigquery/docs/reference/standard-sql/string_functions#concat
+    @Test func concatWithANullIsNull() async throws {
+        try await withShop { cloud in
+            let (_, answer) = try await query(cloud, "SELECT CONCAT('a', NULL), CONCAT('a', customer) FROM shop.orders WHERE id = 1")
+            #expect(rows(answer) == [[nil, "aann"]])
+        }
+    }
+
     @Test func legacySQLIsRefused() async throws {
         try await withShop { cloud in
             let (status, answer) = try await cloud.call("POST", Self.queries, ["query": "SELECT 1"])
