@@ -14,18 +14,9 @@ public struct QueryResult: Sendable {
 public enum QueryEngine {
     /// Parses and translates `sql` (one query statement).
     public static func translate(_ sql: String, catalog: any EngineCatalog) throws(QueryError) -> TranslatedQuery {
-        let statements: [GoogleSQL.Statement]
-        do throws(GoogleSQLSyntaxError) {
-            statements = try GoogleSQLParser.parseScript(sql)
-        } catch {
-            throw QueryError("invalidQuery", error.description)
-        }
-        guard statements.count == 1, let statement = statements.first else {
-            throw QueryError("invalidQuery", statements.isEmpty ? "Syntax error: Unexpected end of script at [1:1]"
-                                : "Scripts of several statements are not supported by the local BigQuery yet at \(statements[1].location)")
-        }
+        let statement = try parseOne(sql)
         guard case .query(let query) = statement.kind else {
-            throw .unsupported("DDL and DML statements", at: statement.location)
+            throw .unsupported("DDL and DML statements here", at: statement.location)
         }
         return try Translator(catalog: catalog).translate(query)
     }

@@ -67,9 +67,9 @@ final class Scope {
 }
 
 /// SQL spelling helpers.
-enum SQLText {
+public enum SQLText {
     /// A SQL string literal.
-    static func quote(_ text: String) -> String {
+    public static func quote(_ text: String) -> String {
         var out = "'"
         for character in text {
             if character == "'" { out += "''" } else { out.append(character) }
@@ -78,7 +78,7 @@ enum SQLText {
     }
 
     /// A SQL quoted identifier.
-    static func identifier(_ name: String) -> String {
+    public static func identifier(_ name: String) -> String {
         var out = "\""
         for character in name {
             if character == "\"" { out += "\"\"" } else { out.append(character) }

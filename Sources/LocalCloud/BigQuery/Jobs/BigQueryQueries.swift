@@ -58,44 +58,183 @@ extension BigQueryService {
         ) WITHOUT ROWID;
         """
 
-    /// What running a query produced for its job.
+    /// What running a statement produced for its job.
     struct QueryOutcome {
-        var schema: [FieldSchema]
-        var totalRows: Int64
-        var bytes: Int64
+        var schema: [FieldSchema] = []
+        var totalRows: Int64 = 0
+        var bytes: Int64 = 0
+        var statementType = "SELECT"
+        var affectedRows: Int64?
+        var ddlOperation: String?
+        var ddlTarget: TableName?
     }
 
-    /// Runs `sql` for job `jobID`, storing its rows; a dry run only checks it.
+    /// Runs `sql` for job `jobID` (a query's rows are stored for paging; DDL and DML change the
+    /// catalog and rows, all in one transaction); a dry run only checks it.
     func runQuery(_ sql: String, project: String, jobID: String, dryRun: Bool) throws -> QueryOutcome {
         try context.store.write { db in
             let catalog = LocalEngineCatalog(db: db, catalog: self.catalog, defaultProject: project)
             do {
+                let plan = try QueryEngine.plan(sql, catalog: catalog)
                 if dryRun {
-                    let (columns, bytes) = try QueryEngine.dryRun(sql, catalog: catalog)
-                    return QueryOutcome(schema: columns.map { LocalEngineCatalog.field($0.name, $0.type) }, totalRows: 0, bytes: bytes)
+                    var outcome = QueryOutcome(statementType: plan.statementType)
+                    if case .query(let translated) = plan {
+                        outcome.schema = translated.columns.map { LocalEngineCatalog.field($0.name, $0.type) }
+                        outcome.bytes = translated.tablesRead.reduce(0) { $0 + $1.logicalBytes }
+                    }
+                    return outcome
                 }
                 try QueryEngine.prepare(db)
-                let result = try QueryEngine.run(sql, catalog: catalog, db: db)
-                let schema = result.columns.map { LocalEngineCatalog.field($0.name, $0.type) }
-                let name = "bq_results_\(try db.nextCounter("bq.results"))"
-                let columns = schema.indices.map { "c\($0)" }
-                try db.execute("CREATE TABLE \(name) (_row INTEGER PRIMARY KEY\(columns.map { ", \($0)" }.joined()))")
-                if !columns.isEmpty {
-                    let statement = try db.prepare("INSERT INTO \(name) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))")
-                    for row in result.rows {
-                        statement.reset()
-                        try statement.bind(row)
-                        _ = try statement.step()
-                    }
+                switch plan {
+                case .query:
+                    let result = try QueryEngine.run(sql, catalog: catalog, db: db)
+                    let schema = result.columns.map { LocalEngineCatalog.field($0.name, $0.type) }
+                    try storeResults(db, project: project, jobID: jobID, schema: schema, rows: result.rows)
+                    return QueryOutcome(schema: schema, totalRows: Int64(result.rows.count), bytes: result.totalBytesProcessed)
+                default:
+                    return try execute(plan, db: db)
                 }
-                _ = try db.run("INSERT OR REPLACE INTO bq_job_results (project, job_id, name, schema, rows) VALUES (?, ?, ?, ?, ?)",
-                               [.text(project), .text(jobID), .text(name),
-                                .text(JSON.array(schema.map(LocalEngineCatalog.schemaJSON)).encoded()), .int(Int64(result.rows.count))])
-                return QueryOutcome(schema: schema, totalRows: Int64(result.rows.count), bytes: result.totalBytesProcessed)
             } catch let error as QueryError {
                 throw JobFailure(error.reason, error.message)
             }
         }
+    }
+
+    private func storeResults(_ db: Database, project: String, jobID: String, schema: [FieldSchema], rows: [[SQLValue]]) throws {
+        let name = "bq_results_\(try db.nextCounter("bq.results"))"
+        let columns = schema.indices.map { "c\($0)" }
+        try db.execute("CREATE TABLE \(name) (_row INTEGER PRIMARY KEY\(columns.map { ", \($0)" }.joined()))")
+        if !columns.isEmpty {
+            let statement = try db.prepare("INSERT INTO \(name) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))")
+            for row in rows {
+                statement.reset()
+                try statement.bind(row)
+                _ = try statement.step()
+            }
+        }
+        _ = try db.run("INSERT OR REPLACE INTO bq_job_results (project, job_id, name, schema, rows) VALUES (?, ?, ?, ?, ?)",
+                       [.text(project), .text(jobID), .text(name),
+                        .text(JSON.array(schema.map(LocalEngineCatalog.schemaJSON)).encoded()), .int(Int64(rows.count))])
+    }
+
+    /// Carries out a DDL or DML statement.
+    private func execute(_ plan: StatementPlan, db: Database) throws -> QueryOutcome {
+        var outcome = QueryOutcome(statementType: plan.statementType)
+        func sqlite(_ error: any Error) -> QueryError {
+            if let error = error as? SQLiteError { return QueryError("invalidQuery", error.message == "integer overflow" ? "int64 overflow" : error.message) }
+            return QueryError("internalError", "\(error)")
+        }
+        func existing(_ name: TableName) throws -> JSON? { try catalog.table(db, name.project, name.dataset, name.table) }
+        func create(_ name: TableName, columns: [EngineColumn], view: String?) throws -> JSON {
+            guard let dataset = try catalog.dataset(db, name.project, name.dataset) else {
+                throw QueryError("notFound", "Not found: Dataset \(name.project):\(name.dataset)")
+            }
+            var fields: [String: JSON] = ["schema": ["fields": .array(columns.map { column in
+                var field = LocalEngineCatalog.schemaJSON(LocalEngineCatalog.field(column.name, column.type))
+                if column.isRequired { field["mode"] = "REQUIRED" }
+                return field
+            })]]
+            if let view { fields["view"] = ["query": .string(view), "useLegacySql": false] }
+            let now = String(context.clock.nowMillis())
+            var table = Self.tableResource(fields, project: name.project, datasetID: name.dataset, tableID: name.table, dataset: dataset,
+                                           created: now, modified: now, previous: nil)
+            table["etag"] = .string(try catalog.newEtag(db, for: table))
+            try catalog.putTable(db, table)
+            return table
+        }
+        /// Recounts a table's rows and bytes after a statement changed them.
+        func restate(_ name: TableName, _ table: JSON, rowsTable: String) throws {
+            let (rows, bytes) = try RowStore.statistics(db, rowsTable, fields: FieldSchema.fields(of: table["schema"]))
+            var updated = table
+            updated["numRows"] = .string(String(rows))
+            updated["numBytes"] = .string(String(bytes))
+            updated["lastModifiedTime"] = .string(String(context.clock.nowMillis()))
+            updated["etag"] = .string(try catalog.newEtag(db, for: updated))
+            try catalog.putTable(db, updated)
+        }
+        func rowsTable(_ name: TableName, _ table: JSON) throws -> String {
+            try RowStore.ensure(db, key: RowStore.key(name.project, name.dataset, name.table), table: table,
+                                fields: FieldSchema.fields(of: table["schema"]))
+        }
+        switch plan {
+        case .query:
+            break
+        case .createTable(let name, let columns, let query, let orReplace, let ifNotExists):
+            outcome.ddlTarget = name
+            if try existing(name) != nil {
+                if ifNotExists { outcome.ddlOperation = "SKIP"; return outcome }
+                guard orReplace else { throw QueryError("duplicate", "Already Exists: Table \(name)") }
+                try catalog.deleteTable(db, name.project, name.dataset, name.table)
+                outcome.ddlOperation = "REPLACE"
+            } else {
+                outcome.ddlOperation = "CREATE"
+            }
+            let table = try create(name, columns: columns, view: nil)
+            let rows = try rowsTable(name, table)
+            if let query {
+                let targets = columns.map { SQLText.identifier($0.name.lowercased()) }.joined(separator: ", ")
+                let sources = columns.indices.map { "c\($0)" }.joined(separator: ", ")
+                do {
+                    try db.execute("INSERT INTO \(rows) (\(targets)) SELECT \(sources) FROM (\(query.sql))")
+                } catch { throw sqlite(error) }
+                outcome.bytes = query.tablesRead.reduce(0) { $0 + $1.logicalBytes }
+            }
+            try restate(name, table, rowsTable: rows)
+        case .createView(let name, let columns, let text, let orReplace, let ifNotExists):
+            outcome.ddlTarget = name
+            if try existing(name) != nil {
+                if ifNotExists { outcome.ddlOperation = "SKIP"; return outcome }
+                guard orReplace else { throw QueryError("duplicate", "Already Exists: Table \(name)") }
+                try catalog.deleteTable(db, name.project, name.dataset, name.table)
+                outcome.ddlOperation = "REPLACE"
+            } else {
+                outcome.ddlOperation = "CREATE"
+            }
+            _ = try create(name, columns: columns, view: text)
+        case .drop(let name, let isView, let ifExists):
+            outcome.ddlTarget = name
+            guard let table = try existing(name) else {
+                if ifExists { outcome.ddlOperation = "SKIP"; return outcome }
+                throw QueryError("notFound", "Not found: \(isView ? "View" : "Table") \(name)")
+            }
+            if isView != (table["type"]?.stringValue == "VIEW") {
+                throw QueryError("invalidQuery", "\(name) is a \(isView ? "table" : "view"); use DROP \(isView ? "TABLE" : "VIEW")")
+            }
+            try catalog.deleteTable(db, name.project, name.dataset, name.table)
+            outcome.ddlOperation = "DROP"
+        case .truncate(let name):
+            guard let table = try existing(name) else { throw QueryError("notFound", "Not found: Table \(name)") }
+            let rows = try rowsTable(name, table)
+            outcome.affectedRows = try RowStore.count(db, rows)
+            try RowStore.truncate(db, rows)
+            try restate(name, table, rowsTable: rows)
+        case .insert(let name, let columns, let query):
+            guard let table = try existing(name) else { throw QueryError("notFound", "Not found: Table \(name)") }
+            let rows = try rowsTable(name, table)
+            let targets = columns.map { SQLText.identifier($0) }.joined(separator: ", ")
+            let sources = columns.indices.map { "c\($0)" }.joined(separator: ", ")
+            do {
+                outcome.affectedRows = Int64(try db.run("INSERT INTO \(rows) (\(targets)) SELECT \(sources) FROM (\(query.sql))"))
+            } catch { throw sqlite(error) }
+            outcome.bytes = query.tablesRead.reduce(0) { $0 + $1.logicalBytes }
+            try restate(name, table, rowsTable: rows)
+        case .delete(let name, let condition):
+            guard let table = try existing(name) else { throw QueryError("notFound", "Not found: Table \(name)") }
+            let rows = try rowsTable(name, table)
+            do {
+                outcome.affectedRows = Int64(try db.run("DELETE FROM \(rows) WHERE \(condition)"))
+            } catch { throw sqlite(error) }
+            try restate(name, table, rowsTable: rows)
+        case .update(let name, let assignments, let condition):
+            guard let table = try existing(name) else { throw QueryError("notFound", "Not found: Table \(name)") }
+            let rows = try rowsTable(name, table)
+            let sets = assignments.map { "\(SQLText.identifier($0.column)) = \($0.sql)" }.joined(separator: ", ")
+            do {
+                outcome.affectedRows = Int64(try db.run("UPDATE \(rows) SET \(sets) WHERE \(condition)"))
+            } catch { throw sqlite(error) }
+            try restate(name, table, rowsTable: rows)
+        }
+        return outcome
     }
 
     /// A page of a query job's rows.
@@ -143,6 +282,7 @@ extension BigQueryService {
             "totalBytesProcessed": job["statistics"]?["totalBytesProcessed"] ?? "0",
             "schema": job["statistics"]?["query"]?["schema"] ?? ["fields": []],
         ]
+        if let affected = job["statistics"]?["query"]?["numDmlAffectedRows"] { answer["numDmlAffectedRows"] = affected }
         if !dryRun {
             let page = try resultPage(project: project, jobID: jobID, start: 0, limit: limit, format: format)
             answer["totalRows"] = .string(String(page.total))
@@ -162,10 +302,16 @@ extension BigQueryService {
             let outcome = try runQuery(sql, project: project, jobID: jobID, dryRun: dryRun)
             let schema: JSON = ["fields": .array(outcome.schema.map(LocalEngineCatalog.schemaJSON))]
             statistics["totalBytesProcessed"] = .string(String(outcome.bytes))
-            statistics["query"] = [
+            var query: [String: JSON] = [
                 "totalBytesProcessed": .string(String(outcome.bytes)), "totalBytesBilled": .string(String(dryRun ? 0 : outcome.bytes)),
-                "statementType": "SELECT", "schema": schema, "cacheHit": false,
+                "statementType": .string(outcome.statementType), "schema": schema, "cacheHit": false,
             ]
+            if let affected = outcome.affectedRows { query["numDmlAffectedRows"] = .string(String(affected)) }
+            if let operation = outcome.ddlOperation { query["ddlOperationPerformed"] = .string(operation) }
+            if let target = outcome.ddlTarget {
+                query["ddlTargetTable"] = ["projectId": .string(target.project), "datasetId": .string(target.dataset), "tableId": .string(target.table)]
+            }
+            statistics["query"] = .object(query)
         } catch let failure as JobFailure {
             status["errorResult"] = failure.errorResult
             status["errors"] = .array(failure.errors)
