@@ -9,12 +9,27 @@ public struct TableName: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(project):\(dataset).\(table)" }
 }
 
+/// How a created table is partitioned and clustered (`PARTITION BY`, `CLUSTER BY`), recorded
+/// in its metadata as BigQuery records them.
+public struct TableLayout: Sendable, Equatable {
+    /// `DAY`, `HOUR`, `MONTH` or `YEAR` time partitioning, on `partitionField` (nil: ingestion time).
+    public var partitionType: String?
+    public var partitionField: String?
+    public var clusterBy: [String] = []
+
+    public init(partitionType: String? = nil, partitionField: String? = nil, clusterBy: [String] = []) {
+        self.partitionType = partitionType
+        self.partitionField = partitionField
+        self.clusterBy = clusterBy
+    }
+}
+
 /// What a statement does, checked and translated; the local cloud carries it out against its
 /// catalog and rows.
 public enum StatementPlan: Sendable {
     case query(TranslatedQuery)
     /// `CREATE [OR REPLACE] TABLE [IF NOT EXISTS] t (columns) | AS query`.
-    case createTable(TableName, columns: [EngineColumn], query: TranslatedQuery?, orReplace: Bool, ifNotExists: Bool)
+    case createTable(TableName, columns: [EngineColumn], query: TranslatedQuery?, orReplace: Bool, ifNotExists: Bool, layout: TableLayout)
     /// `CREATE [OR REPLACE] VIEW [IF NOT EXISTS] v AS query`: the query's GoogleSQL text is stored.
     case createView(TableName, columns: [EngineColumn], queryText: String, orReplace: Bool, ifNotExists: Bool)
     case drop(TableName, isView: Bool, ifExists: Bool)
@@ -30,7 +45,7 @@ public enum StatementPlan: Sendable {
     public var statementType: String {
         switch self {
         case .query: "SELECT"
-        case .createTable(_, _, let query, _, _): query == nil ? "CREATE_TABLE" : "CREATE_TABLE_AS_SELECT"
+        case .createTable(_, _, let query, _, _, _): query == nil ? "CREATE_TABLE" : "CREATE_TABLE_AS_SELECT"
         case .createView: "CREATE_VIEW"
         case .drop(_, let isView, _): isView ? "DROP_VIEW" : "DROP_TABLE"
         case .truncate: "TRUNCATE_TABLE"
@@ -69,7 +84,8 @@ extension QueryEngine {
                     }
                 }
                 try checkColumnNames(columns, at: statement.location)
-                return .createTable(name, columns: columns, query: translated, orReplace: create.orReplace, ifNotExists: create.ifNotExists)
+                return .createTable(name, columns: columns, query: translated, orReplace: create.orReplace, ifNotExists: create.ifNotExists,
+                                    layout: try layout(create, columns: columns))
             }
             guard !create.columns.isEmpty else { throw .at(statement.location, "CREATE TABLE needs a column list or AS query") }
             var columns: [EngineColumn] = []
@@ -77,7 +93,8 @@ extension QueryEngine {
                 columns.append(EngineColumn(definition.name.name, try translator.sqlType(definition.type), isRequired: definition.isNotNull))
             }
             try checkColumnNames(columns, at: statement.location)
-            return .createTable(name, columns: columns, query: nil, orReplace: create.orReplace, ifNotExists: create.ifNotExists)
+            return .createTable(name, columns: columns, query: nil, orReplace: create.orReplace, ifNotExists: create.ifNotExists,
+                                layout: try layout(create, columns: columns))
         case .createView(let create):
             let name = try translator.tableName(create.name)
             var columns = try translator.translate(create.query).columns
@@ -135,6 +152,43 @@ extension QueryEngine {
                                 : "Scripts of several statements are not supported by the local BigQuery yet at \(statements[1].location)")
         }
         return statement
+    }
+
+    /// `PARTITION BY col | DATE(col) | TIMESTAMP_TRUNC(col, HOUR) | DATE_TRUNC(col, MONTH) | _PARTITIONDATE` and
+    /// `CLUSTER BY a, b`, checked against the columns.
+    static func layout(_ create: CreateTable, columns: [EngineColumn]) throws(QueryError) -> TableLayout {
+        var layout = TableLayout()
+        func column(_ expression: Expression) throws(QueryError) -> EngineColumn {
+            guard case .path(let path) = expression.kind, path.components.count == 1,
+                  let found = columns.first(where: { $0.name.lowercased() == path.components[0].name.lowercased() })
+            else { throw .at(expression.location, "PARTITION BY and CLUSTER BY name columns of the table") }
+            return found
+        }
+        if let partition = create.partitionBy {
+            switch partition.kind {
+            case .path(let path) where ["_partitiondate", "_partitiontime"].contains(path.dottedName.lowercased()):
+                layout.partitionType = "DAY"
+            case .path:
+                let found = try column(partition)
+                guard [.date, .timestamp, .datetime].contains(found.type) else {
+                    throw .unsupported("PARTITION BY a \(found.type) column (integer-range partitioning)", at: partition.location)
+                }
+                (layout.partitionType, layout.partitionField) = ("DAY", found.name)
+            case .function(let call) where ["DATE", "TIMESTAMP_TRUNC", "DATE_TRUNC", "DATETIME_TRUNC"].contains(call.dottedName.uppercased()):
+                guard let first = call.arguments.first else { throw .at(partition.location, "PARTITION BY needs a column") }
+                layout.partitionField = try column(first).name
+                if call.arguments.count == 2, case .path(let part) = call.arguments[1].kind {
+                    layout.partitionType = part.dottedName.uppercased()
+                } else {
+                    layout.partitionType = "DAY"
+                }
+            default:
+                throw .unsupported("This PARTITION BY expression", at: partition.location)
+            }
+        }
+        for expression in create.clusterBy { layout.clusterBy.append(try column(expression).name) }
+        if layout.clusterBy.count > 4 { throw .at(create.clusterBy[4].location, "Too many clustering columns: at most 4 are allowed") }
+        return layout
     }
 
     static func checkColumnNames(_ columns: [EngineColumn], at location: SourceLocation) throws(QueryError) {

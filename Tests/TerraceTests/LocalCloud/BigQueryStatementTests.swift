@@ -54,6 +54,15 @@ struct BigQueryStatementTests {
         }
     }
 
+    @Test func partitionByAndClusterByAreRecorded() async throws {
+        try await withDataset { cloud in
+            try await run(cloud, "CREATE TABLE m.events (event_time TIMESTAMP, kind STRING, user_id INT64) PARTITION BY DATE(event_time) CLUSTER BY kind, user_id")
+            let table = try await cloud.call("GET", BQ.table("m", "events")).body
+            #expect(table["timePartitioning"] == ["type": "DAY", "field": "event_time"])
+            #expect(table["clustering"] == ["fields": ["kind", "user_id"]])
+        }
+    }
+
     @Test func insertTypeMismatchesAreRefusedNamingTheTypes() async throws {
         try await withDataset { cloud in
             try await run(cloud, "CREATE TABLE m.t (id INT64)")

@@ -125,7 +125,7 @@ extension BigQueryService {
             return QueryError("internalError", "\(error)")
         }
         func existing(_ name: TableName) throws -> JSON? { try catalog.table(db, name.project, name.dataset, name.table) }
-        func create(_ name: TableName, columns: [EngineColumn], view: String?) throws -> JSON {
+        func create(_ name: TableName, columns: [EngineColumn], view: String?, layout: TableLayout = TableLayout()) throws -> JSON {
             guard let dataset = try catalog.dataset(db, name.project, name.dataset) else {
                 throw QueryError("notFound", "Not found: Dataset \(name.project):\(name.dataset)")
             }
@@ -135,6 +135,12 @@ extension BigQueryService {
                 return field
             })]]
             if let view { fields["view"] = ["query": .string(view), "useLegacySql": false] }
+            if let type = layout.partitionType {
+                var partitioning: [String: JSON] = ["type": .string(type)]
+                if let field = layout.partitionField { partitioning["field"] = .string(field) }
+                fields["timePartitioning"] = .object(partitioning)
+            }
+            if !layout.clusterBy.isEmpty { fields["clustering"] = ["fields": .array(layout.clusterBy.map { .string($0) })] }
             let now = String(context.clock.nowMillis())
             var table = Self.tableResource(fields, project: name.project, datasetID: name.dataset, tableID: name.table, dataset: dataset,
                                            created: now, modified: now, previous: nil)
@@ -159,7 +165,7 @@ extension BigQueryService {
         switch plan {
         case .query:
             break
-        case .createTable(let name, let columns, let query, let orReplace, let ifNotExists):
+        case .createTable(let name, let columns, let query, let orReplace, let ifNotExists, let layout):
             outcome.ddlTarget = name
             if try existing(name) != nil {
                 if ifNotExists { outcome.ddlOperation = "SKIP"; return outcome }
@@ -169,7 +175,7 @@ extension BigQueryService {
             } else {
                 outcome.ddlOperation = "CREATE"
             }
-            let table = try create(name, columns: columns, view: nil)
+            let table = try create(name, columns: columns, view: nil, layout: layout)
             let rows = try rowsTable(name, table)
             if let query {
                 let targets = columns.map { SQLText.identifier($0.name.lowercased()) }.joined(separator: ", ")
