@@ -34,7 +34,8 @@ conformance: build
 	TERRACE_BIN=$(BIN) bash scripts/conformance.sh
 
 # Storage throughput (scripts/bench.sh), then `plan` of 1,000 resources beside its GET floor
-# (scripts/bench-plan.sh). One `swift build` per product: `--product` names a single one.
+# (scripts/bench-plan.sh), then the local BigQuery beside DuckDB (scripts/bench-bigquery.sh).
+# One `swift build` per product: `--product` names a single one.
 bench:
 	@bash scripts/deps.sh --bench
 	$(SWIFT) build -c release --product terrace
@@ -42,6 +43,7 @@ bench:
 	$(SWIFT) build -c release --product terrace-get-floor
 	TERRACE_BIN=$(RELEASE) bash scripts/bench.sh
 	TERRACE_BIN=$(RELEASE) TERRACE_FIXTURE_BIN=$(RELEASE)-fixture TERRACE_FLOOR_BIN=$(RELEASE)-get-floor bash scripts/bench-plan.sh
+	TERRACE_BIN=$(RELEASE) bash scripts/bench-bigquery.sh
 
 clean:
 	rm -rf .build .terrace
