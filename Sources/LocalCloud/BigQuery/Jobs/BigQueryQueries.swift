@@ -158,6 +158,14 @@ extension BigQueryService {
             updated["etag"] = .string(try catalog.newEtag(db, for: updated))
             try catalog.putTable(db, updated)
         }
+        /// Clears the way for CREATE [OR REPLACE] [IF NOT EXISTS]: `CREATE`, `REPLACE` or `SKIP`.
+        func makeRoom(_ name: TableName, orReplace: Bool, ifNotExists: Bool) throws -> String {
+            guard try existing(name) != nil else { return "CREATE" }
+            if ifNotExists { return "SKIP" }
+            guard orReplace else { throw QueryError("duplicate", "Already Exists: Table \(name)") }
+            try catalog.deleteTable(db, name.project, name.dataset, name.table)
+            return "REPLACE"
+        }
         func rowsTable(_ name: TableName, _ table: JSON) throws -> String {
             try RowStore.ensure(db, key: RowStore.key(name.project, name.dataset, name.table), table: table,
                                 fields: FieldSchema.fields(of: table["schema"]))
@@ -167,14 +175,8 @@ extension BigQueryService {
             break
         case .createTable(let name, let columns, let query, let orReplace, let ifNotExists, let layout):
             outcome.ddlTarget = name
-            if try existing(name) != nil {
-                if ifNotExists { outcome.ddlOperation = "SKIP"; return outcome }
-                guard orReplace else { throw QueryError("duplicate", "Already Exists: Table \(name)") }
-                try catalog.deleteTable(db, name.project, name.dataset, name.table)
-                outcome.ddlOperation = "REPLACE"
-            } else {
-                outcome.ddlOperation = "CREATE"
-            }
+            outcome.ddlOperation = try makeRoom(name, orReplace: orReplace, ifNotExists: ifNotExists)
+            if outcome.ddlOperation == "SKIP" { return outcome }
             let table = try create(name, columns: columns, view: nil, layout: layout)
             let rows = try rowsTable(name, table)
             if let query {
@@ -188,14 +190,8 @@ extension BigQueryService {
             try restate(name, table, rowsTable: rows)
         case .createView(let name, let columns, let text, let orReplace, let ifNotExists):
             outcome.ddlTarget = name
-            if try existing(name) != nil {
-                if ifNotExists { outcome.ddlOperation = "SKIP"; return outcome }
-                guard orReplace else { throw QueryError("duplicate", "Already Exists: Table \(name)") }
-                try catalog.deleteTable(db, name.project, name.dataset, name.table)
-                outcome.ddlOperation = "REPLACE"
-            } else {
-                outcome.ddlOperation = "CREATE"
-            }
+            outcome.ddlOperation = try makeRoom(name, orReplace: orReplace, ifNotExists: ifNotExists)
+            if outcome.ddlOperation == "SKIP" { return outcome }
             _ = try create(name, columns: columns, view: text)
         case .drop(let name, let isView, let ifExists):
             outcome.ddlTarget = name
