@@ -40,7 +40,7 @@ let package = Package(
         // BigQuery's scalar functions with its exact semantics (regexes, FarmHash, dates).
         .target(name: "BigQueryFunctions", dependencies: ["CRE2", "TerraceCrypto", "TerraceTime"], exclude: ["README.md"]),
         // The local BigQuery's query engine: GoogleSQL type-checked and translated to SQLite.
-        .target(name: "BigQueryEngine", dependencies: ["GoogleSQL", "BigQueryFunctions", "TerraceSQLite", "TerraceJSON"]),
+        .target(name: "BigQueryEngine", dependencies: ["GoogleSQL", "BigQueryFunctions", "TerraceSQLite", "TerraceJSON"], exclude: ["README.md"]),
         .target(name: "TerraceEngine", dependencies: ["TerraceDSL", "GoogleCloud", "TerraceJSON", "GCPNaming", "TerraceCrypto"], exclude: ["README.md"]),
         .target(
             name: "LocalCloud",

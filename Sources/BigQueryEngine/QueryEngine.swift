@@ -13,23 +13,26 @@ public struct QueryResult: Sendable {
 /// Runs GoogleSQL queries on the local BigQuery's SQLite database.
 public enum QueryEngine {
     /// Parses and translates `sql` (one query statement).
-    public static func translate(_ sql: String, catalog: any EngineCatalog) throws(QueryError) -> TranslatedQuery {
+    public static func translate(_ sql: String, catalog: any EngineCatalog,
+                                 parameters: QueryParameters = QueryParameters()) throws(QueryError) -> TranslatedQuery {
         let statement = try parseOne(sql)
         guard case .query(let query) = statement.kind else {
             throw .unsupported("DDL and DML statements here", at: statement.location)
         }
-        return try Translator(catalog: catalog).translate(query)
+        return try Translator(catalog: catalog, parameters: parameters).translate(query)
     }
 
     /// The result schema and bytes a query would process, without running it.
-    public static func dryRun(_ sql: String, catalog: any EngineCatalog) throws(QueryError) -> (columns: [EngineColumn], bytes: Int64) {
-        let translated = try translate(sql, catalog: catalog)
+    public static func dryRun(_ sql: String, catalog: any EngineCatalog,
+                              parameters: QueryParameters = QueryParameters()) throws(QueryError) -> (columns: [EngineColumn], bytes: Int64) {
+        let translated = try translate(sql, catalog: catalog, parameters: parameters)
         return (translated.columns, bytes(translated.tablesRead))
     }
 
     /// Runs `sql` on `db` (whose BigQuery functions are registered: ``prepare(_:)``).
-    public static func run(_ sql: String, catalog: any EngineCatalog, db: Database) throws(QueryError) -> QueryResult {
-        let translated = try translate(sql, catalog: catalog)
+    public static func run(_ sql: String, catalog: any EngineCatalog, db: Database,
+                           parameters: QueryParameters = QueryParameters()) throws(QueryError) -> QueryResult {
+        let translated = try translate(sql, catalog: catalog, parameters: parameters)
         var rows: [[SQLValue]] = []
         do {
             let statement = try db.prepare(translated.sql)

@@ -5,9 +5,10 @@
 /// BIGNUMERIC canonical decimal text; DATE text `YYYY-MM-DD`; DATETIME text
 /// `YYYY-MM-DDTHH:MM:SS[.fff|.ffffff]`; TIME text `HH:MM:SS[.fff|.ffffff]`; TIMESTAMP integer
 /// microseconds since the epoch; JSON compact JSON text; GEOGRAPHY text; ARRAY and STRUCT JSON
-/// text of their elements' nested forms (numbers for INT64, FLOAT64 and TIMESTAMP, strings for
-/// the rest, base64 for BYTES, objects keyed by field name for STRUCT). NULL is SQL NULL; an
-/// empty ARRAY is `[]`.
+/// text of their elements' nested forms (numbers for INT64, FLOAT64 and TIMESTAMP, `true`/`false`
+/// for BOOL, strings for the rest, base64 for BYTES, `"NaN"`/`"Infinity"` for FLOAT64's
+/// non-finite values, objects keyed by field name — `_field_N` when anonymous — for STRUCT).
+/// NULL is SQL NULL; an empty ARRAY is `[]`.
 public indirect enum SQLType: Hashable, Sendable, CustomStringConvertible {
     case int64, float64, numeric, bignumeric, bool, string, bytes
     case date, datetime, time, timestamp, json, geography, interval

@@ -32,6 +32,8 @@ struct ScopeColumn: Sendable {
     var type: SQLType
     /// How SQL reads it (`t0."c0"`).
     var sql: String
+    /// Whether `*` shows it (not the struct value of an UNNEST of STRUCTs, whose fields it shows).
+    var inStar = true
 }
 
 /// The names a query's expressions can use: the columns of its FROM clause, and those of the

@@ -40,6 +40,8 @@ public enum StatementPlan: Sendable {
     case delete(TableName, condition: String)
     /// `UPDATE t SET column = value … WHERE condition`.
     case update(TableName, assignments: [(column: String, sql: String)], condition: String)
+    /// `MERGE t USING s ON … WHEN …`, or `UPDATE t SET … FROM s WHERE …` (``MergePlan``).
+    case merge(TableName, MergePlan)
 
     /// BigQuery's `statementType`.
     public var statementType: String {
@@ -52,6 +54,7 @@ public enum StatementPlan: Sendable {
         case .insert: "INSERT"
         case .delete: "DELETE"
         case .update: "UPDATE"
+        case .merge(_, let merge): merge.isUpdate ? "UPDATE" : "MERGE"
         }
     }
 }
@@ -59,9 +62,10 @@ public enum StatementPlan: Sendable {
 extension QueryEngine {
     /// Parses, checks and translates one statement. `rowsTable` names the SQLite table holding a
     /// DML target's rows (its columns are the fields' names in lower case).
-    public static func plan(_ sql: String, catalog: any EngineCatalog) throws(QueryError) -> StatementPlan {
+    public static func plan(_ sql: String, catalog: any EngineCatalog,
+                            parameters: QueryParameters = QueryParameters()) throws(QueryError) -> StatementPlan {
         let statement = try parseOne(sql)
-        let translator = Translator(catalog: catalog)
+        let translator = Translator(catalog: catalog, parameters: parameters)
         switch statement.kind {
         case .query(let query):
             return .query(try translator.translate(query))
@@ -104,7 +108,7 @@ extension QueryEngine {
                 }
                 for (index, column) in create.columns.enumerated() { columns[index].name = column.name }
             }
-            return .createView(name, columns: columns, queryText: create.query.sql, orReplace: create.orReplace, ifNotExists: create.ifNotExists)
+            return .createView(name, columns: columns, queryText: GoogleSQLLexer.text(of: sql, from: create.query.location), orReplace: create.orReplace, ifNotExists: create.ifNotExists)
         case .drop(let drop):
             return .drop(try translator.tableName(drop.name), isView: drop.objectType == .view, ifExists: drop.ifExists)
         case .truncateTable(let truncate):
@@ -121,7 +125,7 @@ extension QueryEngine {
             try translator.requireBool(condition, delete.whereCondition, "WHERE clause")
             return .delete(name, condition: condition.sql)
         case .update(let update):
-            if update.from != nil { throw .unsupported("UPDATE … FROM", at: statement.location) }
+            if let from = update.from { return try translator.updateFrom(update, from: from) }
             let (name, table, scope) = try translator.targetScope(update.target, alias: update.alias)
             var context = ExpressionContext(scope: scope)
             let condition = try translator.expression(update.whereCondition, &context)
@@ -135,8 +139,8 @@ extension QueryEngine {
                 assignments.append((column.name.lowercased(), try translator.coerced(value, to: column.type, at: assignment.value.location)))
             }
             return .update(name, assignments: assignments, condition: condition.sql)
-        case .merge:
-            throw .unsupported("MERGE", at: statement.location)
+        case .merge(let merge):
+            return try translator.merge(merge)
         }
     }
 

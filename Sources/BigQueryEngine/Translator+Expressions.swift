@@ -15,15 +15,16 @@ extension Translator {
         switch expression.kind {
         case .literal(let literal):
             return try self.literal(literal, at: location)
-        case .parameter:
-            throw .unsupported("Query parameters", at: location)
+        case .parameter(let reference):
+            return try parameter(reference, at: location)
         case .path(let path):
             return try column(path, &context)
         case .fieldAccess(let base, let field):
             let value = try self.expression(base, &context)
             return try self.field(value, field.name, at: field.location)
-        case .subscripted:
-            throw .unsupported("Array subscripts", at: location)
+        case .subscripted(let base, let access):
+            let value = try self.expression(base, &context)
+            return try subscripted(value, access, &context, at: location)
         case .unary(let op, let operand):
             let value = try self.expression(operand, &context)
             if op == .not {
@@ -68,8 +69,9 @@ extension Translator {
             let (sql, columns) = try self.query(query, outer: context.scope)
             guard columns.count == 1 else { throw .at(query.location, "Subquery of type IN must have only one output column") }
             return combine("(\(v.sql) \(negated ? "NOT IN" : "IN") (SELECT c0 FROM (\(sql))))", .bool, [v])
-        case .inUnnest:
-            throw .unsupported("IN UNNEST", at: location)
+        case .inUnnest(let value, let array, let negated):
+            let v = try self.expression(value, &context)
+            return try inUnnest(v, array, negated: negated, &context, at: location)
         case .isTest(let value, let test, let negated):
             let v = try self.expression(value, &context)
             if test != .null && v.type != .bool && !v.isNullLiteral {
@@ -104,10 +106,12 @@ extension Translator {
             return try resolved(FunctionLibrary.extract(part, from: source.type, timeZone: extract.timeZone != nil), arguments, at: location)
         case .interval:
             throw .unsupported("INTERVAL outside DATE_ADD and its family", at: location)
-        case .array, .arraySubquery:
-            throw .unsupported("ARRAY values", at: location)
-        case .structConstructor:
-            throw .unsupported("STRUCT values", at: location)
+        case .array(let literal):
+            return try arrayLiteral(literal, &context, at: location)
+        case .arraySubquery(let query):
+            return try arraySubquery(query, &context, at: location)
+        case .structConstructor(let constructor):
+            return try structConstructor(constructor, &context, at: location)
         case .exists(let query):
             let (sql, _) = try self.query(query, outer: context.scope)
             return Typed("(EXISTS (\(sql)))", .bool)
@@ -184,10 +188,12 @@ extension Translator {
         guard case .struct(let fields) = value.type else {
             throw .at(location, "Cannot access field \(name) on a value with type \(value.type)")
         }
-        guard let field = fields.first(where: { $0.name.lowercased() == name.lowercased() }) else {
+        guard let index = fields.firstIndex(where: { $0.name.lowercased() == name.lowercased() }) else {
             throw .at(location, "Field name \(name) does not exist in \(value.type)")
         }
-        return combine("json_extract(\(value.sql), \(SQLText.quote("$.\"\(field.name)\"")))", field.type, [value])
+        let key = FunctionLibrary.Runtime.key(fields[index], at: index)
+        let sql = "json_extract(\(value.sql), \(SQLText.quote("$.\"\(key)\"")))"
+        return combine(fromNested(sql, fields[index].type), fields[index].type, [value])
     }
 
     // MARK: Literals and types

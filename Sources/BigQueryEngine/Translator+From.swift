@@ -1,26 +1,38 @@
 import GoogleSQL
 
 extension Translator {
-    /// A FROM item as SQL, adding its columns to `scope`.
-    func tableExpression(_ item: TableExpression, scope: Scope) throws(QueryError) -> String {
+    /// A FROM item as SQL, adding its columns to `scope`. `lateral` is what an UNNEST may read
+    /// (the items to its left and the queries around); by default, `scope` itself.
+    func tableExpression(_ item: TableExpression, scope: Scope, lateral: Scope? = nil) throws(QueryError) -> String {
         switch item.kind {
         case .table(let reference):
             if reference.systemTime != nil { throw .unsupported("FOR SYSTEM_TIME AS OF", at: item.location) }
-            if reference.withOffset != nil { throw .unsupported("WITH OFFSET", at: item.location) }
+            let context = lateral ?? scope
+            if reference.path.components.count >= 2, !reference.path.components[0].isQuoted,
+               context.range(reference.path.components[0].name) != nil {
+                // `FROM t, t.items AS item`: an array path unnested implicitly.
+                let path = Expression(.path(reference.path), at: reference.path.location)
+                return try unnest(path, alias: reference.alias, withOffset: reference.withOffset,
+                                  implicitName: reference.path.components.last?.name, scope: scope, lateral: context, at: item.location)
+            }
+            if reference.withOffset != nil { throw .at(item.location, "WITH OFFSET can only be used with an array (UNNEST or an array path)") }
             let (sql, columns, defaultName) = try table(reference.path)
             return add(sql: sql, columns: columns, alias: reference.alias?.name ?? defaultName, to: scope)
         case .subquery(let query, let alias):
             let (sql, columns) = try self.query(query, outer: scope.parent)
             return add(sql: "(\(sql))", columns: columns, alias: alias?.name, to: scope)
-        case .unnest:
-            throw .unsupported("UNNEST", at: item.location)
+        case .unnest(let unnest):
+            // An explicit UNNEST without an alias has no name to refer to its values by.
+            return try self.unnest(unnest.array, alias: unnest.alias, withOffset: unnest.withOffset, implicitName: nil,
+                                   scope: scope, lateral: lateral ?? scope, at: item.location)
         case .parenthesized(let inner):
             return "(" + (try tableExpression(inner, scope: scope)) + ")"
         case .join(let join):
             let left = try tableExpression(join.left, scope: scope)
             let leftColumns = scope.columns
             let rightScope = Scope(parent: scope.parent)
-            let right = try tableExpression(join.right, scope: rightScope)
+            // An UNNEST on the right reads the columns on the left.
+            let right = try tableExpression(join.right, scope: rightScope, lateral: scope)
             // Range variables must be unique across the FROM clause.
             for name in rightScope.rangeVariables where scope.rangeVariables.contains(name) {
                 throw .at(join.right.location, "Duplicate table alias \(name) in the same FROM clause")

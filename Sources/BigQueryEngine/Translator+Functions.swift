@@ -47,7 +47,9 @@ extension Translator {
     func aggregate(_ call: FunctionCall, name: String, _ context: inout ExpressionContext, at location: SourceLocation) throws(QueryError) -> Typed {
         guard context.allowAggregates else { throw .at(location, "Aggregate function \(name) not allowed in \(context.keys == nil ? "WHERE clause" : "this clause")") }
         guard !context.inAggregate else { throw .at(location, "Aggregations of aggregations are not allowed") }
-        if !call.orderBy.isEmpty || call.limit != nil { throw .unsupported("ORDER BY and LIMIT inside \(name)", at: location) }
+        if (!call.orderBy.isEmpty || call.limit != nil) && name != "ARRAY_AGG" && name != "STRING_AGG" {
+            throw .at(location, "ORDER BY and LIMIT are not allowed in aggregate function \(name)")
+        }
         if call.nullHandling == .ignoreNulls && name != "ARRAY_AGG" {
             throw .at(location, "IGNORE NULLS and RESPECT NULLS are not allowed for aggregate function \(name)")
         }
@@ -101,12 +103,9 @@ extension Translator {
             try requireBool(argument, call.arguments[0], "\(name) argument")
             value = Typed("\(name == "LOGICAL_AND" ? "min" : "max")(\(argument.sql))", .bool)
         case "STRING_AGG":
-            guard (1...2).contains(arguments.count), arguments[0].type == .string else {
-                throw .at(location, "No matching signature for aggregate function STRING_AGG; supported: STRING_AGG(STRING[, STRING])")
-            }
-            if call.isDistinct && arguments.count == 2 { throw .unsupported("STRING_AGG(DISTINCT …) with a delimiter", at: location) }
-            let delimiter = arguments.count == 2 ? arguments[1].sql : "','"
-            value = Typed(call.isDistinct ? "group_concat(DISTINCT \(arguments[0].sql))" : "group_concat(\(arguments[0].sql), \(delimiter))", .string)
+            value = try stringAgg(call, arguments, &inner, at: location)
+        case "ARRAY_AGG":
+            value = try arrayAgg(call, arguments, &inner, at: location)
         case "BIT_AND", "BIT_OR", "BIT_XOR":
             throw .unsupported(name, at: location)
         default:

@@ -17,6 +17,8 @@ struct ExpressionContext {
 struct SelectPlan {
     var sql: String
     var columns: [EngineColumn]
+    /// Positions of columns without a name of their own (`f0_`, …): anonymous STRUCT fields under `SELECT AS STRUCT`.
+    var anonymous: Set<Int> = []
 }
 
 extension Translator {
@@ -26,7 +28,24 @@ extension Translator {
     ]
 
     func select(_ select: Select, outer: Scope?, orderBy: [OrderingTerm]) throws(QueryError) -> SelectPlan {
-        if let kind = select.asKind { throw .unsupported("SELECT AS \(kind.rawValue)", at: select.location) }
+        let plan = try selectRows(select, outer: outer, orderBy: orderBy)
+        switch select.asKind {
+        case nil:
+            return plan
+        case .value:
+            // A value table: its one column is the row.
+            guard plan.columns.count == 1 else { throw .at(select.location, "SELECT AS VALUE query must have exactly one column") }
+            return plan
+        case .struct:
+            // One STRUCT column whose fields are the SELECT list (the rows' order is kept).
+            let type = SQLType.struct(plan.columns.enumerated().map { .init(plan.anonymous.contains($0.offset) ? "" : $0.element.name, $0.element.type) })
+            guard plan.columns.count < 127 else { throw .unsupported("SELECT AS STRUCT with more than 126 columns", at: select.location) }
+            let fields = ([typeCode(type)] + plan.columns.indices.map { "c\($0)" }).joined(separator: ", ")
+            return SelectPlan(sql: "SELECT bq_make_struct(\(fields)) AS c0 FROM (\(plan.sql))", columns: [EngineColumn("f0_", type)])
+        }
+    }
+
+    func selectRows(_ select: Select, outer: Scope?, orderBy: [OrderingTerm]) throws(QueryError) -> SelectPlan {
         let scope = Scope(parent: outer)
         var sql = "SELECT "
         if select.isDistinct { sql += "DISTINCT " }
@@ -68,6 +87,7 @@ extension Translator {
         var items: [String] = []
         var columns: [EngineColumn] = []
         var anonymous = 0
+        var anonymousColumns: Set<Int> = []
         for item in select.items {
             switch item.kind {
             case .expression(let expression, let alias):
@@ -78,6 +98,7 @@ extension Translator {
                     name = path.components.last!.name
                 } else {
                     name = "f\(anonymous)_"
+                    anonymousColumns.insert(columns.count)
                     anonymous += 1
                 }
                 items.append("\(value.sql) AS c\(columns.count)")
@@ -148,10 +169,10 @@ extension Translator {
                 }
                 wrapped += " ORDER BY " + order.map { "\(alias).\($0)" }.joined(separator: ", ")
             }
-            return SelectPlan(sql: wrapped, columns: columns)
+            return SelectPlan(sql: wrapped, columns: columns, anonymous: anonymousColumns)
         }
         if !order.isEmpty { sql += " ORDER BY " + order.joined(separator: ", ") }
-        return SelectPlan(sql: sql, columns: columns)
+        return SelectPlan(sql: sql, columns: columns, anonymous: anonymousColumns)
     }
 
     /// A GROUP BY item: a SELECT-list ordinal or alias, or an expression of the FROM clause.
@@ -196,7 +217,7 @@ extension Translator {
             throw .at(name.location, "Column \(name.name) in SELECT * EXCEPT list does not exist")
         }
         var result: [ScopeColumn] = []
-        for column in columns where !excluded.contains(column.name.lowercased()) {
+        for column in columns where column.inStar && !excluded.contains(column.name.lowercased()) {
             if let replacement = modifiers.replace.first(where: { $0.name.name.lowercased() == column.name.lowercased() }) {
                 let value = try expression(replacement.expression, &context)
                 try checkGrouped(value)
@@ -233,6 +254,9 @@ extension Translator {
             case .cast(let c): visit(c.expression)
             case .fieldAccess(let a, _): visit(a)
             case .subscripted(let a, let s): visit(a); visit(s.value)
+            case .inUnnest(let a, let b, _): visit(a); visit(b)
+            case .array(let literal): literal.elements.forEach(visit)
+            case .structConstructor(let constructor): constructor.fields.forEach { visit($0.value) }
             case .extract(let x): visit(x.source)
             default: break
             }

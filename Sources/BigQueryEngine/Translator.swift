@@ -20,15 +20,25 @@ public final class Translator {
     var tablesRead: [EngineTable] = []
     /// Views being expanded (against recursion).
     var expanding: Set<String> = []
+    /// The values of `@name` and `?`.
+    let parameters: QueryParameters
 
-    public init(catalog: any EngineCatalog) {
+    public init(catalog: any EngineCatalog, parameters: QueryParameters = QueryParameters()) {
         self.catalog = catalog
+        self.parameters = parameters
     }
 
     /// Translates one query.
     public func translate(_ query: Query) throws(QueryError) -> TranslatedQuery {
         tablesRead = []
-        let (sql, columns) = try self.query(query, outer: nil)
+        var (sql, columns) = try self.query(query, outer: nil)
+        if columns.contains(where: { FunctionLibrary.isArray($0.type) }) {
+            // Arrays leaving the query: NULL is answered as empty, a NULL element is an error.
+            let outputs = columns.enumerated().map { index, column in
+                FunctionLibrary.isArray(column.type) ? "bq_array_result(c\(index), \(SQLText.quote(column.name))) AS c\(index)" : "c\(index)"
+            }
+            sql = "SELECT \(outputs.joined(separator: ", ")) FROM (\(sql))"
+        }
         return TranslatedQuery(sql: sql, columns: columns, tablesRead: tablesRead)
     }
 

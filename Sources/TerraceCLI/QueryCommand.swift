@@ -50,12 +50,22 @@ struct QueryCommand: AsyncParsableCommand {
         }
     }
 
-    /// Runs the query and collects its pages (up to `maxRows`), cells as their JSON values.
-    static func fetch(_ sql: String, cloud: GoogleCloud, project: String, maxRows: Int) async throws -> ([(name: String, type: String)], [[JSON]]) {
+    /// Runs the query and collects its pages (up to `maxRows`), cells as their JSON values. A
+    /// query still running when `jobs.query` answers is waited for through `getQueryResults`,
+    /// as BigQuery's clients do.
+    /// `waitMilliseconds` is each call's `timeoutMs` (BigQuery's 10 s by default).
+    static func fetch(_ sql: String, cloud: GoogleCloud, project: String, maxRows: Int,
+                      waitMilliseconds: Int = 10_000) async throws -> ([(name: String, type: String)], [[JSON]]) {
         var answer: JSON
         do {
             answer = try await cloud.bigquery.post("projects/\(project)/queries",
-                                                   body: ["query": .string(sql), "useLegacySql": false, "formatOptions": ["useInt64Timestamp": true]])
+                                                   body: ["query": .string(sql), "useLegacySql": false, "formatOptions": ["useInt64Timestamp": true],
+                                                          "timeoutMs": .int(Int64(waitMilliseconds))])
+            while answer["jobComplete"]?.boolValue == false, let job = answer["jobReference"], let jobID = job["jobId"]?.stringValue {
+                answer = try await cloud.bigquery.get("projects/\(project)/queries/\(jobID)",
+                                                       query: [("timeoutMs", String(waitMilliseconds)), ("location", job["location"]?.stringValue ?? "US"),
+                                                               ("formatOptions.useInt64Timestamp", "true")])
+            }
         } catch let error as GoogleAPIError {
             throw EngineError(error.message)
         }

@@ -72,3 +72,71 @@ extension Database {
         }
     }
 }
+
+/// The state of one group of a Swift aggregate function: fed each row's arguments, then asked
+/// for the group's value once.
+public protocol SQLAggregator: AnyObject {
+    func step(_ arguments: [SQLValue]) throws(SQLFunctionError)
+    func finish() throws(SQLFunctionError) -> SQLValue
+}
+
+/// Makes a fresh aggregator for each group.
+private final class AggregateBox {
+    let make: @Sendable () -> any SQLAggregator
+    init(_ make: @escaping @Sendable () -> any SQLAggregator) { self.make = make }
+}
+
+extension Database {
+    /// Registers `name` as an aggregate function taking `arguments` arguments (-1: any number):
+    /// each group gets its own aggregator from `make`. An error from `step` or `finish` fails
+    /// the statement with its message.
+    public func register(aggregate name: String, arguments: Int32, _ make: @escaping @Sendable () -> any SQLAggregator) throws(SQLiteError) {
+        let box = Unmanaged.passRetained(AggregateBox(make)).toOpaque()
+        let rc = sqlite3_create_function_v2(
+            handle, name, arguments, SQLITE_UTF8, box, nil,
+            { context, count, values in
+                // The group's state lives in SQLite's per-group memory as a retained pointer.
+                guard let memory = sqlite3_aggregate_context(context, Int32(MemoryLayout<UnsafeMutableRawPointer?>.size))?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self) else {
+                    sqlite3_result_error_nomem(context)
+                    return
+                }
+                if memory.pointee == nil {
+                    let box = Unmanaged<AggregateBox>.fromOpaque(sqlite3_user_data(context)).takeUnretainedValue()
+                    memory.pointee = Unmanaged.passRetained(AggregatorHolder(box.make())).toOpaque()
+                }
+                let holder = Unmanaged<AggregatorHolder>.fromOpaque(memory.pointee!).takeUnretainedValue()
+                var arguments: [SQLValue] = []
+                arguments.reserveCapacity(Int(count))
+                for index in 0..<Int(count) { arguments.append(Database.value(values![index])) }
+                do throws(SQLFunctionError) {
+                    try holder.aggregator.step(arguments)
+                } catch {
+                    sqlite3_result_error(context, error.message, -1)
+                }
+            },
+            { context in
+                // Called once per group, also when no row arrived (then with no state yet) and
+                // when a statement stops early, so the state is always released here.
+                let memory = sqlite3_aggregate_context(context, 0)?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+                let aggregator: any SQLAggregator
+                if let pointer = memory?.pointee {
+                    aggregator = Unmanaged<AggregatorHolder>.fromOpaque(pointer).takeRetainedValue().aggregator
+                    memory?.pointee = nil
+                } else {
+                    aggregator = Unmanaged<AggregateBox>.fromOpaque(sqlite3_user_data(context)).takeUnretainedValue().make()
+                }
+                do throws(SQLFunctionError) {
+                    Database.setResult(context, try aggregator.finish())
+                } catch {
+                    sqlite3_result_error(context, error.message, -1)
+                }
+            },
+            { box in if let box { Unmanaged<AggregateBox>.fromOpaque(box).release() } })
+        guard rc == SQLITE_OK else { throw SQLiteError(code: rc, message: lastError, sql: nil) }
+    }
+}
+
+private final class AggregatorHolder {
+    let aggregator: any SQLAggregator
+    init(_ aggregator: any SQLAggregator) { self.aggregator = aggregator }
+}

@@ -40,6 +40,7 @@ extension FunctionLibrary {
             all += dateFunctions
             all += jsonFunctions
             all += arrayFunctions
+            all += nestedFunctions
             all += castFunctions
             all += comparisonFunctions
             all += bigNumericFunctions
@@ -70,6 +71,8 @@ extension FunctionLibrary {
             // The statement's clock. Registered deterministic on purpose: SQLite then evaluates a
             // call without arguments once per statement execution, so every row of a statement
             // sees the same CURRENT_TIMESTAMP, as in BigQuery.
+            try db.register(aggregate: "bq_array_agg", arguments: -1) { ArrayAggregator() }
+            try db.register(aggregate: "bq_string_agg", arguments: -1) { StringAggregator() }
             try db.register(function: "bq_now", arguments: 0, deterministic: true) { _ in .int(now()) }
         }
 

@@ -7,6 +7,17 @@ public enum GoogleSQLLexer {
         if let error = lexed.error { throw error }
         return lexed.tokens
     }
+
+    /// The text of `sql` from `location` (a token's start) to the end, without trailing
+    /// whitespace and semicolons: what the user wrote there (a view's query as typed).
+    public static func text(of sql: String, from location: SourceLocation) -> String {
+        let bytes = Array(sql.utf8)
+        var cursor = Lexer.Cursor(offset: 0, location: SourceLocation(line: 1, column: 1))
+        while cursor.offset < bytes.count, cursor.location < location { cursor = Lexer.step(cursor, over: bytes) }
+        var end = bytes.count
+        while end > cursor.offset, [0x20, 0x09, 0x0A, 0x0D, 0x3B].contains(bytes[end - 1]) { end -= 1 }
+        return String(decoding: bytes[cursor.offset..<end], as: UTF8.self)
+    }
 }
 
 /// The lexer's output: the tokens it could read, then an end-of-input token. When the text cannot be

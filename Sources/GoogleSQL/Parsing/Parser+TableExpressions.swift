@@ -11,7 +11,7 @@ extension Parser {
                 left = TableExpression(kind: .join(Join(kind: .comma, left: left, right: right, condition: nil)), location: left.location)
             } else if let (kind, joinLocation) = try parseJoinOperator() {
                 let right = try parseTablePrimary()
-                let condition = try parseJoinCondition(for: kind, at: joinLocation)
+                let condition = try parseJoinCondition(for: kind, at: joinLocation, right: right)
                 let join = Join(kind: kind, left: left, right: right, condition: condition)
                 left = TableExpression(kind: .join(join), location: left.location)
             } else {
@@ -41,9 +41,11 @@ extension Parser {
         return (kind, location)
     }
 
-    /// `ON condition` or `USING (columns)`: required after INNER, LEFT, RIGHT and FULL joins and
-    /// refused after CROSS JOIN, with BigQuery's messages.
-    mutating func parseJoinCondition(for kind: Join.Kind, at location: SourceLocation) throws(GoogleSQLSyntaxError) -> Join.Condition? {
+    /// `ON condition` or `USING (columns)`: required after INNER, LEFT, RIGHT and FULL joins
+    /// (except an INNER or LEFT join of an `UNNEST`, which is correlated) and refused after
+    /// CROSS JOIN, with BigQuery's messages.
+    mutating func parseJoinCondition(for kind: Join.Kind, at location: SourceLocation,
+                                     right: TableExpression? = nil) throws(GoogleSQLSyntaxError) -> Join.Condition? {
         let hasCondition = isKeyword(.on) || isKeyword(.using)
         if kind == .cross {
             guard !hasCondition else {
@@ -51,6 +53,7 @@ extension Parser {
             }
             return nil
         }
+        if !hasCondition, kind == .inner || kind == .left, case .unnest? = right?.kind { return nil }
         guard hasCondition else {
             let name = kind.rawValue
             throw error("\(name) must have an immediately following ON or USING clause", at: location)

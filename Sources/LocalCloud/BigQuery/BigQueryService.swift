@@ -4,16 +4,20 @@ import TerraceJSON
 
 /// BigQuery v2 metadata: datasets, tables and table IAM, on Google's paths under `/bigquery/v2/`.
 ///
-/// Handlers live in extensions by resource (`BigQueryDatasets.swift`, `BigQueryTables.swift`);
-/// metadata is read and written through ``BigQueryCatalog``.
+/// Handlers live in extensions by resource (`BigQueryDatasets.swift`, `BigQueryTables.swift`,
+/// `Jobs/`); metadata is read and written through ``BigQueryCatalog``; jobs run in the background
+/// through ``BigQueryJobRunner``.
 public struct BigQueryService: CloudService {
     public static let schema = RowStore.schema + jobsSchema + resultsSchema
     let context: CloudContext
     let catalog: BigQueryCatalog
+    /// The jobs running in this process (shared by every route: one service per cloud).
+    let jobRunner: BigQueryJobRunner
 
     public init(context: CloudContext) {
         self.context = context
         self.catalog = BigQueryCatalog(clock: context.clock)
+        self.jobRunner = BigQueryJobRunner(background: context.background, gate: context.hooks.bigQueryJobGate)
     }
 
     static let base = "/bigquery/v2/projects/{projectId}/datasets"

@@ -14,10 +14,15 @@ public final class CloudContext: Sendable {
     /// Credential files (service-account keys, authorized_user) the server was given.
     public let credentials: CredentialSet
     public let dataDirectory: String
+    /// Work that goes on after its request was answered (BigQuery jobs); stopped with the cloud.
+    public let background = BackgroundTasks()
+    /// Test seams (see ``CloudHooks``).
+    public let hooks: CloudHooks
 
     public init(dataDirectory: String, store: Store, blobs: BlobStore, clock: any CloudClock,
-                consistencyDelaySeconds: Double, credentials: CredentialSet) {
+                consistencyDelaySeconds: Double, credentials: CredentialSet, hooks: CloudHooks = CloudHooks()) {
         self.dataDirectory = dataDirectory
+        self.hooks = hooks
         self.store = store
         self.blobs = blobs
         self.clock = clock

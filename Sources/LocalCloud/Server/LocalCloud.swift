@@ -34,6 +34,8 @@ public final class LocalCloud: Sendable {
         /// Called after each API request is handled, before its answer is sent (tests use it to
         /// kill a client right after a chosen request).
         public var observer: RequestObserver?
+        /// Points where tests hold the cloud (a BigQuery job waiting on a gate); none by default.
+        public var hooks = CloudHooks()
 
         public init(dataDirectory: String) { self.dataDirectory = dataDirectory }
     }
@@ -112,9 +114,11 @@ public final class LocalCloud: Sendable {
         let store = try Store(path: directory + "/cloud.sqlite", schemas: [TokenRegistry.schema] + services.map { $0.schema })
         let credentials = try configuration.keysDirectory.map { try CredentialSet.load(directory: $0) } ?? CredentialSet()
         let context = CloudContext(dataDirectory: directory, store: store, blobs: blobs, clock: configuration.clock,
-                                   consistencyDelaySeconds: configuration.faults.consistencySeconds, credentials: credentials)
+                                   consistencyDelaySeconds: configuration.faults.consistencySeconds, credentials: credentials,
+                                   hooks: configuration.hooks)
         let apis = services.flatMap { $0.init(context: context).apis }
         try IAMService.registerKeyFileAccounts(context)
+        try BigQueryService.recoverInterruptedJobs(context)
         let dispatcher = Dispatcher(table: RouteTable(apis), context: context,
                                     faults: FaultInjector(plan: configuration.faults), requireAuth: configuration.requireAuth,
                                     observer: configuration.observer)
@@ -127,8 +131,9 @@ public final class LocalCloud: Sendable {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil, reuseAddress: true),
             onServerRunning: { channel in bound.resolve(.success(channel.localAddress?.port ?? 0)) },
             logger: logger)
+        // Services stop in reverse order: background work first, so no request is left waiting on a job.
         let group = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: configuration.handleSignals ? [.sigterm, .sigint] : [],
+            configuration: .init(services: [app, BackgroundWork(tasks: context.background)], gracefulShutdownSignals: configuration.handleSignals ? [.sigterm, .sigint] : [],
                                  logger: logger))
         let runTask = Task {
             do {
@@ -161,13 +166,27 @@ public final class LocalCloud: Sendable {
     public func shutdown() async {
         await group.triggerGracefulShutdown()
         _ = await runTask.result
+        await context.background.stop()
         lock.release()
     }
 
     /// Waits until the server stops (on a signal, when started with `handleSignals`).
     public func wait() async throws {
         defer { lock.release() }
-        try await runTask.value
+        let result = await runTask.result
+        await context.background.stop()
+        try result.get()
+    }
+}
+
+/// The cloud's ``BackgroundTasks`` as a service of its group: on graceful shutdown it stops them
+/// (cancelled, waited for) before the HTTP server stops.
+struct BackgroundWork: Service {
+    let tasks: BackgroundTasks
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await tasks.stop()
     }
 }
 

@@ -24,7 +24,7 @@ struct BigQueryLoadJobTests {
         if let jobID { job["jobReference"] = ["projectId": .string(BQ.project), "jobId": .string(jobID)] }
         let (status, body) = try await cloud.call("POST", Self.jobs, .object(job))
         #expect(status == 200, "\(body)")
-        return body
+        return try await BQ.finished(cloud, body)
     }
 
     private func rows(_ cloud: TestCloud, _ table: String = "events") async throws -> [[JSON]] {
@@ -209,9 +209,11 @@ struct BigQueryLoadJobTests {
         }
     }
 
-    @Test func copyJobsAreNotImplementedYet() async throws {
+    @Test func extractJobsAreNotImplementedYet() async throws {
         try await withLake { cloud in
-            let (status, body) = try await cloud.call("POST", Self.jobs, ["configuration": ["copy": ["sourceTable": ["tableId": "a"]]]])
+            let (status, body) = try await cloud.call("POST", Self.jobs, ["configuration": ["extract": [
+                "sourceTable": ["projectId": .string(BQ.project), "datasetId": "lake", "tableId": "a"], "destinationUris": ["gs://lake/a.csv"],
+            ]]])
             #expect(status == 501)
             #expect(body.errorReason == "notImplemented")
         }

@@ -14,8 +14,8 @@ struct RowError: Error, Sendable, Equatable {
 /// BIGNUMERIC → canonical decimal text, BOOLEAN → 0/1, STRING → text, BYTES → blob, TIMESTAMP →
 /// microseconds since the epoch, DATE `YYYY-MM-DD`, DATETIME `YYYY-MM-DDTHH:MM:SS[.ffffff]`,
 /// TIME `HH:MM:SS[.ffffff]`, JSON compact text, GEOGRAPHY text. RECORD and REPEATED fields are
-/// JSON text of the same canonical values (integers and timestamps as numbers, BYTES as
-/// base64, JSON as its text); a NULL array is stored as `[]`, as BigQuery does.
+/// JSON text of the same canonical values (integers and timestamps as numbers, BOOLEAN as
+/// true/false, BYTES as base64, JSON as its text); a NULL array is stored as `[]`, as BigQuery does.
 ///
 /// Answers (`tabledata.list`, query results) are BigQuery's `{"f":[{"v":…}]}` cells with every
 /// scalar as a string.
@@ -88,7 +88,9 @@ enum RowCodec {
             }
             return .object(result)
         }
-        return nestedJSON(try scalar(value, type: field.type, path: path))
+        let stored = try scalar(value, type: field.type, path: path)
+        if field.type == "BOOLEAN", case .int(let flag) = stored { return .bool(flag != 0) }
+        return nestedJSON(stored)
     }
 
     /// A stored scalar as the JSON kept inside nested columns.
@@ -235,6 +237,7 @@ enum RowCodec {
         case ("FLOAT", .string(let text)): FloatText.parse(text).map { .double($0) } ?? .null
         case ("FLOAT", _): value.doubleValue.map { .double($0) } ?? .null
         case ("BOOLEAN", .bool(let flag)): .int(flag ? 1 : 0)
+        case ("BOOLEAN", .int(let number)): .int(number != 0 ? 1 : 0)
         case ("BYTES", .string(let text)): Base64.decode(text).map { .blob($0) } ?? .null
         case (_, .string(let text)): .text(text)
         default: .text(value.encoded())

@@ -39,10 +39,10 @@ struct LoadStatistics {
 /// whole, or the table is as it was.
 extension BigQueryService {
     func runLoad(_ load: JSON, project: String, db: Database) throws -> LoadStatistics {
-        guard let destination = load["destinationTable"], let datasetID = destination["datasetId"]?.stringValue,
-              let tableID = destination["tableId"]?.stringValue
+        guard let target = load["destinationTable"], let datasetID = target["datasetId"]?.stringValue,
+              let tableID = target["tableId"]?.stringValue
         else { throw JobFailure("invalid", "Required field destinationTable is missing.") }
-        let tableProject = destination["projectId"]?.stringValue ?? project
+        let tableProject = target["projectId"]?.stringValue ?? project
         let tableName = "\(tableProject):\(datasetID).\(tableID)"
         let format = (load["sourceFormat"]?.stringValue ?? "CSV").uppercased()
         guard format == "CSV" || format == "NEWLINE_DELIMITED_JSON" else {
@@ -83,54 +83,18 @@ extension BigQueryService {
             throw JobFailure("invalid", "CSV loads cannot fill RECORD or REPEATED fields; load newline-delimited JSON instead.")
         }
 
-        // Dispositions.
-        let write = load["writeDisposition"]?.stringValue ?? "WRITE_APPEND"
-        let create = load["createDisposition"]?.stringValue ?? "CREATE_IF_NEEDED"
-        var table: JSON
-        if var current = existing {
-            let key = RowStore.key(tableProject, datasetID, tableID)
-            let rowsTable = try RowStore.existing(db, key: key, table: current)
-            let holdsRows = try rowsTable.map { try RowStore.count(db, $0) > 0 } ?? false
-            if write == "WRITE_EMPTY" && holdsRows {
-                throw JobFailure("duplicate", "Already Exists: Table \(tableName)")
-            }
-            let old = current["schema"]?["fields"]?.arrayValue ?? []
-            if write == "WRITE_TRUNCATE" {
-                current["schema"] = ["fields": .array(fields)]
-                if let rowsTable { try RowStore.drop(db, key: key); _ = rowsTable }
-                current["numRows"] = "0"
-                current["numBytes"] = "0"
-            } else if fields != old {
-                let allowed = Set((load["schemaUpdateOptions"]?.arrayValue ?? []).compactMap(\.stringValue))
-                do {
-                    try BigQuerySchema.checkEvolution(from: old, to: fields, table: tableName)
-                } catch let error as GCPError {
-                    throw JobFailure("invalid", error.message)
-                }
-                let added = fields.filter { field in !old.contains { $0["name"]?.stringValue?.lowercased() == field["name"]?.stringValue?.lowercased() } }
-                if !added.isEmpty && !allowed.contains("ALLOW_FIELD_ADDITION") {
-                    throw JobFailure("invalid", "Provided Schema does not match Table \(tableName). Cannot add fields (field: \(added[0]["name"]?.stringValue ?? "")).")
-                }
-                current["schema"] = ["fields": .array(fields)]
-            }
-            table = current
-        } else {
-            guard create != "CREATE_NEVER" else { throw JobFailure("notFound", "Not found: Table \(tableName)") }
-            guard let dataset = try catalog.dataset(db, tableProject, datasetID) else {
-                throw JobFailure("notFound", "Not found: Dataset \(tableProject):\(datasetID)")
-            }
-            var settable: [String: JSON] = ["schema": ["fields": .array(fields)]]
-            for key in ["timePartitioning", "rangePartitioning", "clustering"] { if let value = load[key] { settable[key] = value } }
-            let now = String(context.clock.nowMillis())
-            table = Self.tableResource(settable, project: tableProject, datasetID: datasetID, tableID: tableID, dataset: dataset,
-                                       created: now, modified: now, previous: nil)
-        }
-        table["etag"] = .string(try catalog.newEtag(db, for: table))
-        try catalog.putTable(db, table)
+        // Dispositions: WRITE_APPEND is a load's default.
+        var plan = DestinationPlan(write: load["writeDisposition"]?.stringValue ?? "WRITE_APPEND",
+                                   create: load["createDisposition"]?.stringValue ?? "CREATE_IF_NEEDED", action: "load data into")
+        plan.schemaUpdateOptions = Set((load["schemaUpdateOptions"]?.arrayValue ?? []).compactMap(\.stringValue))
+        plan.keepsTableSchema = false
+        for key in ["timePartitioning", "rangePartitioning", "clustering"] { if let value = load[key] { plan.layout[key] = value } }
+        let destination = try openDestination(db, JobTableReference(project: tableProject, dataset: datasetID, table: tableID),
+                                              fields: fields, plan: plan)
 
         // The rows.
-        let parsed = FieldSchema.fields(of: table["schema"])
-        let rowsTable = try RowStore.ensure(db, key: RowStore.key(tableProject, datasetID, tableID), table: table, fields: parsed)
+        let parsed = FieldSchema.fields(of: destination.table["schema"])
+        let rowsTable = destination.rowsTable
         var statistics = LoadStatistics()
         var batch: [[SQLValue]] = []
         batch.reserveCapacity(1000)
@@ -170,11 +134,7 @@ extension BigQueryService {
             }
         }
         try flush()
-        table["numRows"] = .string(String((table["numRows"]?.intValue ?? 0) + statistics.outputRows))
-        table["numBytes"] = .string(String((table["numBytes"]?.intValue ?? 0) + statistics.outputBytes))
-        table["lastModifiedTime"] = .string(String(context.clock.nowMillis()))
-        table["etag"] = .string(try catalog.newEtag(db, for: table))
-        try catalog.putTable(db, table)
+        try closeDestination(db, destination, rows: statistics.outputRows, bytes: statistics.outputBytes)
         return statistics
     }
 

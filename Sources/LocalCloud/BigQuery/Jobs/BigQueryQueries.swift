@@ -69,34 +69,38 @@ extension BigQueryService {
         var ddlTarget: TableName?
     }
 
-    /// Runs `sql` for job `jobID` (a query's rows are stored for paging; DDL and DML change the
-    /// catalog and rows, all in one transaction); a dry run only checks it.
-    func runQuery(_ sql: String, project: String, jobID: String, dryRun: Bool) throws -> QueryOutcome {
-        try context.store.write { db in
-            let catalog = LocalEngineCatalog(db: db, catalog: self.catalog, defaultProject: project)
-            do {
-                let plan = try QueryEngine.plan(sql, catalog: catalog)
-                if dryRun {
-                    var outcome = QueryOutcome(statementType: plan.statementType)
-                    if case .query(let translated) = plan {
-                        outcome.schema = translated.columns.map { LocalEngineCatalog.field($0.name, $0.type) }
-                        outcome.bytes = translated.tablesRead.reduce(0) { $0 + $1.logicalBytes }
-                    }
-                    return outcome
+    /// Runs `sql` for job `jobID` inside the caller's transaction on `db` (a query's rows are
+    /// stored for paging, and written to `destination` when it has one; DDL and DML change the
+    /// catalog and rows); a dry run only checks it.
+    func runQuery(_ sql: String, project: String, jobID: String, dryRun: Bool, destination: QueryDestination? = nil,
+                  parameters: QueryParameters = QueryParameters(), db: Database) throws -> QueryOutcome {
+        let catalog = LocalEngineCatalog(db: db, catalog: self.catalog, defaultProject: project)
+        do {
+            let plan = try QueryEngine.plan(sql, catalog: catalog, parameters: parameters)
+            if dryRun {
+                var outcome = QueryOutcome(statementType: plan.statementType)
+                if case .query(let translated) = plan {
+                    outcome.schema = translated.columns.map { LocalEngineCatalog.field($0.name, $0.type) }
+                    outcome.bytes = translated.tablesRead.reduce(0) { $0 + $1.logicalBytes }
                 }
-                try QueryEngine.prepare(db)
-                switch plan {
-                case .query:
-                    let result = try QueryEngine.run(sql, catalog: catalog, db: db)
-                    let schema = result.columns.map { LocalEngineCatalog.field($0.name, $0.type) }
-                    try storeResults(db, project: project, jobID: jobID, schema: schema, rows: result.rows)
-                    return QueryOutcome(schema: schema, totalRows: Int64(result.rows.count), bytes: result.totalBytesProcessed)
-                default:
-                    return try execute(plan, db: db)
-                }
-            } catch let error as QueryError {
-                throw JobFailure(error.reason, error.message)
+                return outcome
             }
+            try QueryEngine.prepare(db)
+            switch plan {
+            case .query:
+                let result = try QueryEngine.run(sql, catalog: catalog, db: db, parameters: parameters)
+                let schema = result.columns.map { LocalEngineCatalog.field($0.name, $0.type) }
+                try storeResults(db, project: project, jobID: jobID, schema: schema, rows: result.rows)
+                if let destination { try writeQueryResults(db, to: destination, schema: schema, rows: result.rows) }
+                return QueryOutcome(schema: schema, totalRows: Int64(result.rows.count), bytes: result.totalBytesProcessed)
+            default:
+                if destination != nil {
+                    throw JobFailure("invalid", "Cannot set a destination table for a \(plan.statementType) statement; only queries write one.")
+                }
+                return try execute(plan, db: db)
+            }
+        } catch let error as QueryError {
+            throw JobFailure(error.reason, error.message)
         }
     }
 
@@ -235,6 +239,12 @@ extension BigQueryService {
                 outcome.affectedRows = Int64(try db.run("UPDATE \(rows) SET \(sets) WHERE \(condition)"))
             } catch { throw sqlite(error) }
             try restate(name, table, rowsTable: rows)
+        case .merge(let name, let merge):
+            guard let table = try existing(name) else { throw QueryError("notFound", "Not found: Table \(name)") }
+            let rows = try rowsTable(name, table)
+            outcome.affectedRows = try MergeExecution(db: db, plan: merge, rows: rows).run()
+            outcome.bytes = merge.bytesProcessed
+            try restate(name, table, rowsTable: rows)
         }
         return outcome
     }
@@ -260,22 +270,32 @@ extension BigQueryService {
         }
     }
 
-    /// `jobs.query`: runs a query and answers its first page.
+    /// `jobs.query`: starts a query job and waits up to `timeoutMs` (10 s) for it; answers its
+    /// first page, or `jobComplete: false` with the job's reference for `getQueryResults`.
     func query(_ request: ServiceRequest) async throws -> Response {
         let project = request.param("projectId")
-        let body = try await request.jsonBody()
+        var body = try await request.jsonBody()
+        if case .object(var fields) = body, let parameters = fields["queryParameters"] {
+            fields["queryParameters"] = Self.parameterValuesAsText(parameters)
+            body = .object(fields)
+        }
         try SchemaValidator.shared.validate(body, schema: "bigquery.QueryRequest", root: "body", rejectUnknown: false)
         guard let sql = body["query"]?.stringValue, !sql.isEmpty else { throw GCPError.required("Required parameter is missing: query") }
         if body["useLegacySql"]?.boolValue ?? true {
             throw GCPError.invalid("Legacy SQL is not supported by the local BigQuery: set useLegacySql to false (GoogleSQL).", reason: "invalidQuery")
         }
-        if let parameters = body["queryParameters"]?.arrayValue, !parameters.isEmpty {
-            throw GCPError.notImplemented("BigQuery query parameters")
-        }
         let dryRun = body["dryRun"]?.boolValue ?? false
         let location = body["location"]?.stringValue ?? "US"
-        let jobID = "job_" + Base64.encode(RandomBytes.make(18), urlSafe: true, padding: false)
-        let job = try recordQueryJob(project: project, jobID: jobID, location: location, sql: sql, dryRun: dryRun, request: request)
+        let timeout = try Self.waitTimeout(body["timeoutMs"]?.intValue)
+        let jobID = Self.newJobID()
+        var parameters: [String: JSON] = [:]
+        for key in ["queryParameters", "parameterMode"] { parameters[key] = body[key] }
+        var job = try startQueryJob(project: project, jobID: jobID, location: location, sql: sql, dryRun: dryRun, principal: request.principal,
+                                    configuration: ["query": .object(parameters)])
+        if !dryRun { job = try await awaitJob(project: project, jobID: jobID, upTo: timeout) }
+        guard job["status"]?["state"] == "DONE" else {
+            return .json(["kind": "bigquery#queryResponse", "jobReference": job["jobReference"] ?? .null, "jobComplete": false])
+        }
         if let error = job["status"]?["errorResult"] { throw Self.jobError(error) }
         let limit = Int(min(try request.query.int("maxResults") ?? body["maxResults"]?.intValue ?? 100_000, 100_000))
         let format = RowCodec.CellFormat(int64Timestamps: body["formatOptions"]?["useInt64Timestamp"]?.boolValue ?? false)
@@ -294,68 +314,89 @@ extension BigQueryService {
         return .json(.object(answer))
     }
 
-    /// Runs a query as a job and stores the job; answers it (DONE, with `errorResult` on failure).
-    func recordQueryJob(project: String, jobID: String, location: String, sql: String, dryRun: Bool, request: ServiceRequest,
-                        configuration: JSON? = nil) throws -> JSON {
-        let created = context.clock.nowMillis()
-        var statistics: [String: JSON] = ["creationTime": .string(String(created)), "startTime": .string(String(created))]
+    /// Starts a query job (recorded RUNNING, run in the background) and answers it; a dry run is
+    /// only checked, never stored, and answered DONE (with `errorResult` when it would fail).
+    func startQueryJob(project: String, jobID: String, location: String, sql: String, dryRun: Bool, principal: String?,
+                       configuration: JSON? = nil) throws -> JSON {
+        var queryConfiguration = configuration?["query"]?.objectValue ?? [:]
+        queryConfiguration["query"] = .string(sql)
+        queryConfiguration["useLegacySql"] = false
+        let destination = try QueryDestination(.object(queryConfiguration), project: project)
+        let parameters: QueryParameters
+        do {
+            parameters = try QueryParameters(json: queryConfiguration["queryParameters"])
+        } catch {
+            throw GCPError.invalid(error.message, reason: error.reason)
+        }
+        var job = newJob(project: project, jobID: jobID, location: location, principal: principal,
+                         configuration: ["query": .object(queryConfiguration), "jobType": "QUERY", "dryRun": .bool(dryRun)])
+        guard dryRun else {
+            try startJob(job) { [self] db in
+                let outcome = try runQuery(sql, project: project, jobID: jobID, dryRun: false, destination: destination,
+                                           parameters: parameters, db: db)
+                return JobOutcome(statistics: Self.queryStatistics(outcome, dryRun: false))
+            }
+            return job
+        }
+        var statistics = job["statistics"]?.objectValue ?? [:]
         var status: [String: JSON] = ["state": "DONE"]
         do {
-            let outcome = try runQuery(sql, project: project, jobID: jobID, dryRun: dryRun)
-            let schema: JSON = ["fields": .array(outcome.schema.map(LocalEngineCatalog.schemaJSON))]
-            statistics["totalBytesProcessed"] = .string(String(outcome.bytes))
-            var query: [String: JSON] = [
-                "totalBytesProcessed": .string(String(outcome.bytes)), "totalBytesBilled": .string(String(dryRun ? 0 : outcome.bytes)),
-                "statementType": .string(outcome.statementType), "schema": schema, "cacheHit": false,
-            ]
-            if let affected = outcome.affectedRows { query["numDmlAffectedRows"] = .string(String(affected)) }
-            if let operation = outcome.ddlOperation { query["ddlOperationPerformed"] = .string(operation) }
-            if let target = outcome.ddlTarget {
-                query["ddlTargetTable"] = ["projectId": .string(target.project), "datasetId": .string(target.dataset), "tableId": .string(target.table)]
-            }
-            statistics["query"] = .object(query)
+            let outcome = try context.store.write { db in try runQuery(sql, project: project, jobID: jobID, dryRun: true, parameters: parameters, db: db) }
+            statistics.merge(Self.queryStatistics(outcome, dryRun: true)) { $1 }
         } catch let failure as JobFailure {
             status["errorResult"] = failure.errorResult
             status["errors"] = .array(failure.errors)
         }
         statistics["endTime"] = .string(String(context.clock.nowMillis()))
-        var queryConfiguration = configuration?["query"]?.objectValue ?? [:]
-        queryConfiguration["query"] = .string(sql)
-        queryConfiguration["useLegacySql"] = false
-        let job: JSON = [
-            "kind": "bigquery#job", "id": .string("\(project):\(location).\(jobID)"),
-            "selfLink": .string(Self.linkBase + "\(project)/jobs/\(jobID)?location=\(location)"),
-            "user_email": .string(request.principal ?? "local@terrace.local"),
-            "jobReference": ["projectId": .string(project), "jobId": .string(jobID), "location": .string(location)],
-            "configuration": ["query": .object(queryConfiguration), "jobType": "QUERY", "dryRun": .bool(dryRun)],
-            "status": .object(status), "statistics": .object(statistics),
-        ]
-        if !dryRun {
-            try context.store.write { db in
-                _ = try db.run("INSERT OR REPLACE INTO bq_jobs (project, job_id, created, body) VALUES (?, ?, ?, ?)",
-                               [.text(project), .text(jobID), .int(created), .text(job.encoded())])
-            }
-        }
+        job["status"] = .object(status)
+        job["statistics"] = .object(statistics)
         return job
+    }
+
+    /// `queryParameters` with every scalar `value` as text: Google's client libraries send
+    /// numbers and booleans as JSON numbers and booleans there, and BigQuery accepts them.
+    static func parameterValuesAsText(_ json: JSON) -> JSON {
+        switch json {
+        case .array(let elements):
+            return .array(elements.map(parameterValuesAsText))
+        case .object(var fields):
+            for (key, value) in fields {
+                switch (key, value) {
+                case ("value", .int(let number)): fields[key] = .string(String(number))
+                case ("value", .double(let number)): fields[key] = .string(number.isFinite ? "\(number)" : (number.isNaN ? "NaN" : (number < 0 ? "-inf" : "inf")))
+                case ("value", .bool(let flag)): fields[key] = .string(flag ? "true" : "false")
+                default: fields[key] = parameterValuesAsText(value)
+                }
+            }
+            return .object(fields)
+        default:
+            return json
+        }
     }
 
     /// A failed query's `errorResult` as the error `jobs.query` and `getQueryResults` answer.
     static func jobError(_ error: JSON) -> GCPError {
         let message = error["message"]?.stringValue ?? "Invalid query"
         let reason = error["reason"]?.stringValue ?? "invalidQuery"
-        return reason == "notFound" ? GCPError.notFound(message) : GCPError.invalid(message, reason: reason)
+        switch reason {
+        case "notFound": return GCPError.notFound(message)
+        case "backendError", "internalError": return GCPError(code: 500, reason: reason, message: message, status: "INTERNAL")
+        default: return GCPError.invalid(message, reason: reason)
+        }
     }
 
-    /// `jobs.getQueryResults`.
+    /// `jobs.getQueryResults`: waits up to `timeoutMs` (10 s) for the job; answers a page of its
+    /// rows, or `jobComplete: false` while it is still running.
     func getQueryResults(_ request: ServiceRequest) async throws -> Response {
         let (project, jobID) = (request.param("projectId"), request.param("jobId"))
-        let job = try context.store.read { db -> JSON in
-            guard let text = try db.queryOne("SELECT body FROM bq_jobs WHERE project = ? AND job_id = ?", [.text(project), .text(jobID)])?.string("body")
-            else { throw GCPError.notFound("Not found: Job \(project):\(jobID)") }
-            return try JSON.parse(text)
-        }
+        let timeout = try Self.waitTimeout(try request.query.int("timeoutMs"))
+        var job = try context.store.read { db in try storedJob(db, project, jobID) }
         guard job["configuration"]?["jobType"] == "QUERY" else {
             throw GCPError.invalid("Job \(project):\(jobID) is not a query job; it has no query results.")
+        }
+        if job["status"]?["state"] != "DONE" { job = try await awaitJob(project: project, jobID: jobID, upTo: timeout) }
+        guard job["status"]?["state"] == "DONE" else {
+            return .json(["kind": "bigquery#getQueryResultsResponse", "jobReference": job["jobReference"] ?? .null, "jobComplete": false])
         }
         if let error = job["status"]?["errorResult"] { throw Self.jobError(error) }
         let (start, limit, format) = try Self.rowPage(request)
