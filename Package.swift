@@ -23,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         .target(name: "TerraceJSON", dependencies: ["CJansson"], exclude: ["README.md"]),
         .target(name: "GCPNaming", exclude: ["README.md"]),
@@ -41,6 +42,15 @@ let package = Package(
         .target(name: "BigQueryFunctions", dependencies: ["CRE2", "TerraceCrypto", "TerraceTime"], exclude: ["README.md"]),
         // The local BigQuery's query engine: GoogleSQL type-checked and translated to SQLite.
         .target(name: "BigQueryEngine", dependencies: ["GoogleSQL", "BigQueryFunctions", "TerraceSQLite", "TerraceJSON"], exclude: ["README.md"]),
+        // PostgreSQL over libpq: connections and streamed query results (a bronze source).
+        .target(name: "TerracePostgres", dependencies: ["CPostgres", "TerraceJSON"], exclude: ["README.md"]),
+        // Bronze pipelines: source declarations, readers, landing in the lake, loading into BigQuery.
+        .target(
+            name: "TerracePipelines",
+            dependencies: [
+                "TerraceJSON", "TerraceHTTP", "GoogleCloud", "TerraceCompression", "TerraceCrypto", "TerracePostgres", "TerraceTime", "TerraceDSL",
+            ],
+            exclude: ["README.md"]),
         .target(name: "TerraceEngine", dependencies: ["TerraceDSL", "GoogleCloud", "TerraceJSON", "GCPNaming", "TerraceCrypto"], exclude: ["README.md"]),
         .target(
             name: "LocalCloud",
@@ -59,10 +69,12 @@ let package = Package(
         ),
         // This platform's declarations, compiled into the binary (like a CDK app).
         .target(name: "Infra", dependencies: ["TerraceDSL"], path: "infra", exclude: ["README.md"]),
+        // This platform's pipelines: bronze sources (and, later, models).
+        .target(name: "Pipelines", dependencies: ["TerraceDSL", "TerracePipelines"], path: "pipelines", exclude: ["README.md"]),
         .target(
             name: "TerraceCLI",
             dependencies: [
-                "LocalCloud", "TerraceJSON", "TerraceDSL", "TerraceEngine", "GoogleCloud",
+                "LocalCloud", "TerraceJSON", "TerraceDSL", "TerraceEngine", "GoogleCloud", "TerracePipelines", "TerraceTime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -70,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "terrace",
             dependencies: [
-                "TerraceCLI", "Infra", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                "TerraceCLI", "Infra", "Pipelines", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // Stacks the failure tests and the plan benchmark use, and `terrace` built with them.
@@ -89,7 +101,8 @@ let package = Package(
             dependencies: [
                 "TestStacks", "GoogleSQL", "BigQueryFunctions", "BigQueryEngine",
                 "LocalCloud", "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "TerraceCompression", "TerraceHTTP", "TerraceCLI",
-                "GoogleCloud", "TerraceDSL", "TerraceEngine", "GCPNaming", "Infra", "TerraceTime",
+                "GoogleCloud", "TerraceDSL", "TerraceEngine", "GCPNaming", "Infra", "TerraceTime", "TerracePostgres", "TerracePipelines", "Pipelines",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
     ]

@@ -2,7 +2,7 @@
 # Installs (as root) or names (otherwise) the Debian packages Terrace builds and tests with.
 set -euo pipefail
 
-packages=(pkg-config libcurl4-openssl-dev libssl-dev libjansson-dev libsqlite3-dev zlib1g-dev libre2-dev)
+packages=(pkg-config libcurl4-openssl-dev libssl-dev libjansson-dev libsqlite3-dev zlib1g-dev libre2-dev libpq-dev postgresql)
 [ "${1:-}" = "--bench" ] && packages+=(wrk)
 
 missing=()

@@ -50,16 +50,16 @@ public final class Transport: Sendable {
 }
 
 /// The answer to a request that was retried as the policy allowed.
-struct RetriedResult: Sendable {
+public struct RetriedResult: Sendable {
     /// The last answer, or the last transport failure when no answer came.
-    let outcome: Result<HTTPResult, HTTPTransportError>
-    let attempts: Int
+    public let outcome: Result<HTTPResult, HTTPTransportError>
+    public let attempts: Int
 }
 
 extension Transport {
     /// Sends a request until it succeeds or `policy` stops, sleeping through `time` between
     /// attempts. `headers` is asked for again before every attempt (a token may be refreshed).
-    func sendRetrying(_ method: String, _ url: String, headers: () async throws -> [(String, String)],
+    public func sendRetrying(_ method: String, _ url: String, headers: () async throws -> [(String, String)],
                       body: [UInt8]?, policy: RetryPolicy, time: TimeSource) async throws -> RetriedResult {
         var policy = policy
         policy.start(now: time.now())

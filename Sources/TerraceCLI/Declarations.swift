@@ -1,5 +1,6 @@
 import Synchronization
 import TerraceDSL
+import TerracePipelines
 
 /// The platform's declarations, registered by the executable before the command runs: the CLI
 /// is a library other platforms link with their own `infra` target, so it cannot name one.
@@ -9,6 +10,19 @@ public enum Declarations {
     /// Registers the function that declares the platform's stack for an environment.
     public static func register(_ declare: @escaping @Sendable (Environment) -> Stack) {
         registered.withLock { $0 = declare }
+    }
+
+    private static let registeredBronze = Mutex<(@Sendable (Environment) -> Bronze)?>(nil)
+
+    /// Registers the function that declares the platform's bronze sources for an environment.
+    public static func register(bronze declare: @escaping @Sendable (Environment) -> Bronze) {
+        registeredBronze.withLock { $0 = declare }
+    }
+
+    /// The registered bronze sources; none when a binary registered none.
+    static var bronze: @Sendable (Environment) -> Bronze {
+        let declare: (@Sendable (Environment) -> Bronze)? = registeredBronze.withLock { $0 }
+        return declare ?? { _ in Bronze { [Source]() } }
     }
 
     /// The registered declarations; an empty stack when a binary registered none.

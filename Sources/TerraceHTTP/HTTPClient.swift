@@ -1,5 +1,8 @@
 import CCurl
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import TerraceJSON
 
 /// One HTTP exchange's answer.
@@ -183,5 +186,70 @@ extension StringProtocol {
         while let first = slice.first, chars.contains(first) { slice.removeFirst() }
         while let last = slice.last, chars.contains(last) { slice.removeLast() }
         return String(slice)
+    }
+}
+
+extension HTTPClient {
+    /// A response body streamed to a file descriptor (downloads of any size in constant memory).
+    private final class Download {
+        let descriptor: Int32
+        var failed = false
+        init(descriptor: Int32) { self.descriptor = descriptor }
+    }
+
+    /// GETs `url` into the file at `path` (created or truncated) in constant memory, following
+    /// redirects; answers the status (the body of an error answer is in the file too).
+    public func download(_ url: String, headers: [(String, String)] = [], to path: String) throws(HTTPTransportError) -> Int {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard descriptor >= 0 else { throw HTTPTransportError(code: -1, message: "GET \(url): cannot write \(path)") }
+        defer { close(descriptor) }
+        curl_easy_reset(handle)
+        let target = Download(descriptor: descriptor)
+        let box = Unmanaged.passRetained(target)
+        defer { box.release() }
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        for (name, value) in headers { headerList = curl_slist_append(headerList, "\(name): \(value)") }
+        defer { curl_slist_free_all(headerList) }
+        url.withCString { _ = terrace_curl_setopt_ptr(handle, CURLOPT_URL, $0) }
+        _ = terrace_curl_setopt_ptr(handle, CURLOPT_HTTPHEADER, headerList)
+        _ = terrace_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
+        _ = terrace_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, connectTimeoutSeconds)
+        _ = terrace_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        // No overall timeout for a download; a stalled transfer (under 1 byte/s for a minute) fails.
+        _ = terrace_curl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
+        _ = terrace_curl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, 60)
+        _ = terrace_curl_setopt_ptr(handle, CURLOPT_WRITEDATA, box.toOpaque())
+        _ = terrace_curl_setopt_write(handle) { data, size, count, context in
+            guard let data, let context else { return 0 }
+            let target = Unmanaged<Download>.fromOpaque(context).takeUnretainedValue()
+            let total = size * count
+            var offset = 0
+            while offset < total {
+                let written = Glibc.write(target.descriptor, data + offset, total - offset)
+                if written <= 0 {
+                    target.failed = true
+                    return 0
+                }
+                offset += written
+            }
+            return total
+        }
+        let rc = curl_easy_perform(handle)
+        guard rc == CURLE_OK else {
+            let message = target.failed ? "cannot write \(path)" : String(cString: curl_easy_strerror(rc))
+            throw HTTPTransportError(code: Int(rc.rawValue), message: "GET \(url): \(message)")
+        }
+        var status = 0
+        _ = terrace_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return status
+    }
+
+    /// ``download(_:headers:to:)`` from async code, on the client's queue.
+    public func fetchToFile(_ url: String, headers: [(String, String)] = [], to path: String) async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result { () throws(HTTPTransportError) -> Int in try self.download(url, headers: headers, to: path) })
+            }
+        }
     }
 }

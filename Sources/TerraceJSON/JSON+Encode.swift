@@ -16,6 +16,11 @@ extension JSON {
     }
 
     /// The UTF-8 bytes of ``encoded(_:)``.
+    /// Appends the compact encoding to `out` (one NDJSON line's worth, without the newline).
+    public func appendEncoded(to out: inout [UInt8]) {
+        encode(into: &out, layout: .compact, depth: 0)
+    }
+
     public func encodedBytes(_ layout: Layout = .compact) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)

@@ -1,4 +1,5 @@
 import Infra
+import Pipelines
 import NIOCore
 import NIOPosix
 import TerraceCLI
@@ -13,6 +14,7 @@ enum Terrace {
             _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         }
         Declarations.register(Platform.stack)
+        Declarations.register(bronze: Pipelines.bronze)
         await TerraceCommand.main()
     }
 }

@@ -1,3 +1,4 @@
+import TerraceJSON
 import TerraceDSL
 
 /// Where an environment's APIs are served.
@@ -29,12 +30,17 @@ public struct EnvironmentConfiguration: Sendable, Hashable {
     public var impersonate: String?
     /// The file it came from, as the user names it (`environments/dev.json`).
     public var file: String
+    /// Per-source overrides for pipelines: source name (or `*` for all) → `url`, `urls`,
+    /// `location`, `connection` (an environment variable's name), `rowLimit`.
+    public var sources: [String: JSON]
 
-    public init(environment: Environment, endpoint: Endpoint, state: StateLocation, impersonate: String? = nil, file: String) {
+    public init(environment: Environment, endpoint: Endpoint, state: StateLocation, impersonate: String? = nil, file: String,
+                sources: [String: JSON] = [:]) {
         self.environment = environment
         self.endpoint = endpoint
         self.state = state
         self.impersonate = impersonate
         self.file = file
+        self.sources = sources
     }
 }

@@ -7,7 +7,9 @@ import TerraceJSON
 /// key in turn). Pure: ``EnvironmentLoader`` does the reading.
 public struct EnvironmentParser: Sendable {
     /// Every key an environment file may hold.
-    public static let knownKeys = ["endpoint", "impersonate", "labels", "namePrefix", "project", "region", "state", "variables"]
+    public static let knownKeys = ["endpoint", "impersonate", "labels", "namePrefix", "project", "region", "sources", "state", "variables"]
+    /// What an entry of `sources` may override.
+    public static let sourceKeys = ["connection", "location", "rowLimit", "url", "urls"]
 
     /// The environment's name (the file's base name).
     public let name: String
@@ -68,7 +70,40 @@ public struct EnvironmentParser: Sendable {
             name: name, project: project, region: region, namePrefix: namePrefix, labels: labels, variables: variables)
         return EnvironmentConfiguration(
             environment: environment, endpoint: try parseEndpoint(members["endpoint"]),
-            state: try parseState(string(members, "state")), impersonate: impersonate, file: file)
+            state: try parseState(string(members, "state")), impersonate: impersonate, file: file,
+            sources: try parseSources(members["sources"]))
+    }
+
+    /// `"sources": {"<source>": {"url": …, "rowLimit": 1000}}`: objects of known keys. A
+    /// secret is never a value here: `connection` names the environment variable holding it.
+    private func parseSources(_ value: JSON?) throws(EnvironmentError) -> [String: JSON] {
+        guard let value else { return [:] }
+        guard case .object(let sources) = value else { throw typeError("sources", expected: "an object", got: value) }
+        for (name, entry) in sources {
+            guard case .object(let fields) = entry else { throw typeError("sources.\(name)", expected: "an object", got: entry) }
+            for (key, field) in fields {
+                guard Self.sourceKeys.contains(key) else {
+                    throw .invalid(file, "sources.\(name).\(key)", "unknown key \"\(key)\"", fix: "use one of \(Self.sourceKeys.joined(separator: ", "))")
+                }
+                switch key {
+                case "rowLimit":
+                    guard let limit = field.intValue, limit > 0 else {
+                        throw typeError("sources.\(name).rowLimit", expected: "a positive integer", got: field)
+                    }
+                case "urls":
+                    guard let urls = field.arrayValue, urls.allSatisfy({ $0.stringValue != nil }) else {
+                        throw typeError("sources.\(name).urls", expected: "an array of strings", got: field)
+                    }
+                default:
+                    guard field.stringValue != nil else { throw typeError("sources.\(name).\(key)", expected: "a string", got: field) }
+                }
+                if key == "connection", let text = field.stringValue, text.contains("://") || text.contains("=") {
+                    throw .invalid(file, "sources.\(name).connection", "looks like a connection string; secrets never go in environment files",
+                                   fix: "name the environment variable that holds it, e.g. \"SHOP_DATABASE_URL\"")
+                }
+            }
+        }
+        return sources
     }
 
     // MARK: - Keys

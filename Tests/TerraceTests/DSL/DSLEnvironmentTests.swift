@@ -94,7 +94,7 @@ struct DSLEnvironmentTests {
 
     @Test func anUnknownKeyFarFromAnyKnownOneListsTheKnownKeys() {
         #expect(failure(environment(["colour": "blue"]))
-            == "environments/dev.json: unknown key \"colour\" (known keys: endpoint, impersonate, labels, namePrefix, project, region, state, variables)")
+            == "environments/dev.json: unknown key \"colour\" (known keys: endpoint, impersonate, labels, namePrefix, project, region, sources, state, variables)")
     }
 
     @Test func aBadProjectIDIsReportedWithGCPsRule() {
@@ -147,5 +147,30 @@ private func loadFailure(_ loader: EnvironmentLoader, _ name: String) -> String?
         return nil
     } catch {
         return error.description
+    }
+}
+
+/// The `sources` overrides pipelines read: known keys only, and never a secret.
+@Suite("DSL: environment source overrides")
+struct DSLEnvironmentSourceTests {
+    func parse(_ sources: JSON) -> Result<EnvironmentConfiguration, EnvironmentError> {
+        let body: JSON = ["project": "my-project", "region": "US", "state": ".terrace/state/dev.json", "sources": sources]
+        return Result { () throws(EnvironmentError) in try EnvironmentParser(name: "dev", file: "environments/dev.json").parse(body.encoded()) }
+    }
+
+    @Test func overridesAreKeptPerSource() throws {
+        let configuration = try parse(["carts": ["url": "http://127.0.0.1:8080/carts", "rowLimit": 100]]).get()
+        #expect(configuration.sources["carts"]?["rowLimit"] == 100)
+    }
+
+    @Test func anUnknownKeyIsNamed() {
+        guard case .failure(let error) = parse(["carts": ["uri": "x"]]) else { Issue.record("accepted"); return }
+        #expect(error.description.contains("sources.carts.uri"))
+    }
+
+    @Test func aConnectionStringItselfIsRefused() {
+        guard case .failure(let error) = parse(["orders": ["connection": "postgres://u:secret@db/shop"]]) else { Issue.record("accepted"); return }
+        #expect(error.description.contains("secrets never go in environment files"))
+        #expect(!error.description.contains("secret@"))
     }
 }

@@ -1,0 +1,221 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import GoogleCloud
+import Synchronization
+import TerraceDSL
+import TerraceEngine
+import TerraceJSON
+import TerracePipelines
+import TerraceTime
+
+/// `terrace run --env E [--select SEL]… [--date D] [--run-id ID] [--max-bad-records N]`: runs
+/// the pipelines. Bronze sources land their records in the lake and load them into the bronze
+/// dataset; a run-results file records what each did.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the pipelines: ingest bronze sources into the lake and BigQuery.",
+        discussion: """
+            Selection (repeatable): layer:bronze, source:NAME, or NAME. Without --select, everything runs.
+            Each source's run id is a hash of environment, source and --date, so running the same date again
+            replaces what it wrote; --run-id names a run yourself.
+            """
+    )
+
+    @OptionGroup var environment: EnvironmentOptions
+
+    @Option(name: .customLong("select"), help: "What to run: layer:bronze, source:NAME or NAME (repeatable).")
+    var selections: [String] = []
+
+    @Option(help: ArgumentHelp("The run's logical date (default: today, UTC).", valueName: "YYYY-MM-DD"))
+    var date: String?
+
+    @Option(help: "The run id (default: a hash of environment, source and date).")
+    var runID: String?
+
+    @Option(help: "Records per source that may be unreadable or refused by a schema contract before the source fails.")
+    var maxBadRecords: Int = 0
+
+    @Option(help: "Where to write the run-results JSON (default: .terrace/runs/<env>/run_results.json).")
+    var results: String?
+
+    func validate() throws {
+        if let date, !Self.isDate(date) { throw ValidationError("--date must be a date such as 2024-01-31, got \"\(date)\"") }
+        if let runID, runID.isEmpty || !runID.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) || runID.count > 64 {
+            throw ValidationError("--run-id must be 1 to 64 letters, digits, _ or -, got \"\(runID)\"")
+        }
+        if maxBadRecords < 0 { throw ValidationError("--max-bad-records must be 0 or more") }
+    }
+
+    static func isDate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int64(parts[0]), let month = Int64(parts[1]), let day = Int64(parts[2]), (1...12).contains(month), day >= 1
+        else { return false }
+        let days = Timestamp.daysFromCivil(year: year, month: month, day: day)
+        let (y, m, d) = Timestamp.civil(fromDays: days)
+        return (y, m, d) == (year, month, day)
+    }
+
+    func run() async throws {
+        let console = Console.standard
+        let started = TimeSource.live.now()
+        let results = try await EnvironmentSession.run(environment) { session -> [SourceRunResult] in
+            let configuration = session.configuration
+            let env = configuration.environment
+            let bronze = Declarations.bronze(env)
+            let sources = try Self.select(selections, from: bronze, environment: self.environment.env)
+            if sources.isEmpty {
+                console.line("Nothing to run: the selection matches no source.")
+                return []
+            }
+            for name in configuration.sources.keys where name != "*" && bronze.source(name) == nil {
+                throw EngineError("\(configuration.file): sources.\(name) overrides a source that is not declared "
+                                      + "(declared: \(bronze.sources.map(\.name).joined(separator: ", ")))")
+            }
+            let (bucket, dataset, location) = try Self.targets(bronze, session: session)
+            let micros = Int64(started * 1_000_000)
+            let options = BronzeRunOptions(
+                environment: self.environment.env, project: env.project, bucket: bucket, dataset: dataset, location: location,
+                logicalDate: date ?? String(Timestamp.rfc3339(micros: micros, fractionDigits: 0).prefix(10)), runID: runID,
+                maxBadRecords: maxBadRecords, overrides: configuration.sources,
+                variables: { name in getenv(name).map { String(cString: $0) } }, startedAt: micros,
+                parallelism: self.environment.parallelism)
+            let runner = BronzeRunner(cloud: session.cloud, options: options)
+            let reporter = ProgressReporter(names: sources.map(\.name))
+            var results: [SourceRunResult] = []
+            for source in sources {
+                let result = await runner.run(source) { reporter.update($0) }
+                reporter.finish(result)
+                results.append(result)
+            }
+            return results
+        }
+        guard !results.isEmpty else { return }
+        let path = try writeResults(results, started: started)
+        printSummary(results, console: console, resultsPath: path)
+        if results.contains(where: { $0.status == .error }) { throw ExitCode.failure }
+    }
+
+    /// The sources `selections` name (all of them without a selection); an unknown name is an error.
+    static func select(_ selections: [String], from bronze: Bronze, environment: String) throws -> [Source] {
+        guard !selections.isEmpty else { return bronze.sources }
+        var chosen: [Source] = []
+        for selection in selections {
+            let matched: [Source]
+            if selection == "layer:bronze" {
+                matched = bronze.sources
+            } else if selection.hasPrefix("layer:") {
+                matched = []  // silver and gold models run with their own issue's runner
+            } else {
+                let name = selection.hasPrefix("source:") ? String(selection.dropFirst("source:".count)) : selection
+                guard let source = bronze.source(name) else {
+                    throw EngineError("--select \(selection): no source called \(name) (declared: "
+                                          + "\(bronze.sources.map(\.name).joined(separator: ", ")); see `terrace ls --env \(environment)`)")
+                }
+                matched = [source]
+            }
+            for source in matched where !chosen.contains(where: { $0.name == source.name }) { chosen.append(source) }
+        }
+        return chosen
+    }
+
+    /// The lake bucket's name and the bronze dataset's id and location, from the infra stack.
+    static func targets(_ bronze: Bronze, session: EnvironmentSession) throws -> (String, String, String) {
+        let resources = session.engine.resources
+        guard let bucket = resources.first(where: { $0.address == Address("bucket.\(bronze.lake)") }),
+              let bucketName = bucket.attributes["name"]?.stringValue
+        else { throw EngineError("the bronze lake is bucket.\(bronze.lake), which infra/ does not declare; declare it or fix Bronze(lake:)") }
+        guard let dataset = resources.first(where: { $0.address == Address("dataset.\(bronze.dataset)") }),
+              let datasetID = dataset.attributes["datasetReference"]?["datasetId"]?.stringValue
+        else { throw EngineError("the bronze dataset is dataset.\(bronze.dataset), which infra/ does not declare; declare it or fix Bronze(dataset:)") }
+        let location = dataset.attributes["location"]?.stringValue ?? session.configuration.environment.region
+        return (bucketName, datasetID, location)
+    }
+
+    private func writeResults(_ results: [SourceRunResult], started: Double) throws -> String {
+        let path = results.isEmpty ? "" : (self.results ?? ".terrace/runs/\(environment.env)/run_results.json")
+        let document: JSON = [
+            "environment": .string(environment.env),
+            "started_at": .string(Timestamp.rfc3339(micros: Int64(started * 1_000_000))),
+            "elapsed_seconds": .double(((TimeSource.live.now() - started) * 1000).rounded() / 1000),
+            "results": .array(results.map(\.json)),
+        ]
+        try FileOutput.write(document.encodedBytes(.pretty) + [0x0A], to: path)
+        return path
+    }
+
+    private func printSummary(_ results: [SourceRunResult], console: Console, resultsPath: String) {
+        var rows = [["source", "status", "records", "bytes", "objects", "time"]]
+        for result in results {
+            rows.append([result.source, result.status == .success ? "ok" : "error", ProgressReporter.count(result.records),
+                         ProgressReporter.bytes(result.bytes), String(result.objects), ProgressReporter.seconds(result.durationSeconds)])
+        }
+        console.line()
+        for (index, line) in console.table(rows, indent: 2).enumerated() { console.line(index == 0 ? console.styled(line, .bold) : line) }
+        for result in results where result.status == .error {
+            console.error(result.error ?? "source \(result.source) failed")
+        }
+        let failed = results.filter { $0.status == .error }.count
+        let summary = failed == 0
+            ? console.styled("Run complete: \(results.count) source\(results.count == 1 ? "" : "s") loaded.", .green)
+            : console.styled("Run failed: \(failed) of \(results.count) source\(results.count == 1 ? "" : "s") failed.", .red)
+        console.line("\n\(summary) Results: \(resultsPath)")
+    }
+}
+
+/// Progress on a terminal (one line per source, rewritten in place, at most ten times a
+/// second); in CI, one line as each source ends.
+final class ProgressReporter: Sendable {
+    private let isTTY = isatty(STDERR_FILENO) == 1
+    private let state = Mutex<(last: Double, started: Double)>((0, TimeSource.live.now()))
+    let names: [String]
+
+    init(names: [String]) { self.names = names }
+
+    func update(_ progress: SourceProgress) {
+        guard isTTY else { return }
+        let now = TimeSource.live.now()
+        let show = state.withLock { state -> Double? in
+            guard now - state.last >= 0.1 else { return nil }
+            state.last = now
+            return now - state.started
+        }
+        guard let elapsed = show else { return }
+        let rate = elapsed > 0 ? Double(progress.records) / elapsed : 0
+        Console.write("\r\u{1B}[2K  \(progress.source)  \(Self.count(progress.records)) records  \(Self.count(Int64(rate)))/s  "
+                          + "\(Self.bytes(progress.bytes))  \(progress.phase)…", to: STDERR_FILENO)
+    }
+
+    func finish(_ result: SourceRunResult) {
+        state.withLock { $0.started = TimeSource.live.now() }
+        let line = "\(result.source): \(result.status == .success ? "ok" : "error"), \(Self.count(result.records)) records, "
+            + "\(Self.bytes(result.bytes)) in \(result.objects) object\(result.objects == 1 ? "" : "s"), \(Self.seconds(result.durationSeconds))"
+        Console.write((isTTY ? "\r\u{1B}[2K  " : "") + line + "\n", to: STDERR_FILENO)
+    }
+
+    static func count(_ value: Int64) -> String {
+        let digits = Array(String(abs(value)))
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return (value < 0 ? "-" : "") + out
+    }
+
+    static func bytes(_ value: Int64) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB"]
+        var amount = Double(value)
+        var unit = 0
+        while amount >= 1000 && unit < units.count - 1 {
+            amount /= 1000
+            unit += 1
+        }
+        return unit == 0 ? "\(value) B" : "\((amount * 10).rounded() / 10) \(units[unit])"
+    }
+
+    static func seconds(_ value: Double) -> String { "\((value * 100).rounded() / 100) s" }
+}

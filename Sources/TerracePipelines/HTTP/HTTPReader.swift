@@ -1,0 +1,243 @@
+import GoogleCloud
+import TerraceHTTP
+import TerraceJSON
+
+/// Reads an HTTP JSON API source: every endpoint paginated as declared, with the REST clients'
+/// retry policy (429 and 5xx retried with backoff, Retry-After honoured, bounded in time), the
+/// auth header from an environment variable, and the incremental cursor's last value sent as a
+/// parameter. Endpoints, and the pages of an API that says how many there are, are fetched in
+/// parallel; `deliver` gets each page's records and where they came from.
+struct HTTPReader: Sendable {
+    let source: String
+    let spec: HTTPSource
+    let transport: Transport
+    let policy: RetryPolicy
+    let time: TimeSource
+    /// The process environment (auth variables).
+    let variables: @Sendable (String) -> String?
+    /// The incremental cursor's high-water mark from the last successful run.
+    let since: String?
+    let parallelism: Int
+
+    typealias Deliver = @Sendable (_ records: [JSON], _ location: String) async throws -> Void
+
+    func read(_ deliver: @escaping Deliver) async throws {
+        let headers = try requestHeaders()
+        var parameters = spec.parameters
+        if let incremental = spec.incremental, let value = since ?? incremental.initial { parameters.append((incremental.parameter, value)) }
+        let fixed = parameters
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for url in spec.urls {
+                group.addTask { try await paginate(url, parameters: fixed, headers: headers, deliver) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    func requestHeaders() throws -> [(String, String)] {
+        var headers = spec.headers + [("Accept", "application/json")]
+        if let auth = spec.auth {
+            guard let value = variables(auth.variable), !value.isEmpty else {
+                throw PipelineError("source \(source): the environment variable \(auth.variable) is not set; it holds the API's "
+                                        + "\(auth.header) credentials (export it before `terrace run`)")
+            }
+            headers.append((auth.header, auth.prefix + value))
+        }
+        return headers
+    }
+
+    // MARK: Pagination
+
+    private func paginate(_ url: String, parameters: [(String, String)], headers: [(String, String)], _ deliver: @escaping Deliver) async throws {
+        switch spec.pagination {
+        case .none:
+            let page = try await fetch(url, parameters, headers)
+            try await deliver(try records(page.body, url, 1), location(url, 1))
+        case .pageNumber(let parameter, let start, let sizeParameter, let size, let totalPages):
+            var extra: [(String, String)] = []
+            if let sizeParameter, let size { extra.append((sizeParameter, String(size))) }
+            var number = start
+            while true {
+                let page = try await fetch(url, parameters + extra + [(parameter, String(number))], headers)
+                let found = try records(page.body, url, number - start + 1)
+                if found.isEmpty { return }
+                try await deliver(found, location(url, number - start + 1))
+                if let totalPages, let total = JSONPath.text(totalPages, in: page.body).flatMap({ Int($0) }) {
+                    // The API says how many pages: fetch the rest at once.
+                    let rest = (number + 1)..<(start + total)
+                    try await fetchAll(rest.map { n in (parameters + extra + [(parameter, String(n))], n - start + 1) }, url, headers, deliver)
+                    return
+                }
+                number += 1
+            }
+        case .offset(let offsetParameter, let limitParameter, let limit, let totalPath):
+            var offset = 0
+            var pageNumber = 1
+            while true {
+                let page = try await fetch(url, parameters + [(limitParameter, String(limit)), (offsetParameter, String(offset))], headers)
+                let found = try records(page.body, url, pageNumber)
+                if found.isEmpty { return }
+                try await deliver(found, location(url, pageNumber))
+                offset += limit
+                pageNumber += 1
+                if let totalPath, let total = JSONPath.text(totalPath, in: page.body).flatMap({ Int($0) }) {
+                    let offsets = Array(stride(from: offset, to: total, by: limit))
+                    try await fetchAll(offsets.enumerated().map { index, value in
+                        (parameters + [(limitParameter, String(limit)), (offsetParameter, String(value))], pageNumber + index)
+                    }, url, headers, deliver)
+                    return
+                }
+            }
+        case .cursor(let parameter, let next):
+            var cursor: String?
+            var pageNumber = 1
+            while true {
+                let page = try await fetch(url, parameters + (cursor.map { [(parameter, $0)] } ?? []), headers)
+                let found = try records(page.body, url, pageNumber)
+                if !found.isEmpty { try await deliver(found, location(url, pageNumber)) }
+                guard !found.isEmpty, let following = JSONPath.text(next, in: page.body), following != cursor else { return }
+                cursor = following
+                pageNumber += 1
+            }
+        case .nextURL(let next):
+            var current = url
+            var query = parameters
+            var pageNumber = 1
+            while true {
+                let page = try await fetch(current, query, headers)
+                let found = try records(page.body, current, pageNumber)
+                if !found.isEmpty { try await deliver(found, location(current, pageNumber)) }
+                guard !found.isEmpty, let following = JSONPath.text(next, in: page.body) else { return }
+                current = Self.resolve(following, against: current)
+                query = []  // the next URL carries its own parameters
+                pageNumber += 1
+            }
+        case .linkHeader:
+            var current = url
+            var query = parameters
+            var pageNumber = 1
+            while true {
+                let page = try await fetch(current, query, headers)
+                let found = try records(page.body, current, pageNumber)
+                if !found.isEmpty { try await deliver(found, location(current, pageNumber)) }
+                guard !found.isEmpty, let following = Self.nextLink(page.link) else { return }
+                current = Self.resolve(following, against: current)
+                query = []
+                pageNumber += 1
+            }
+        }
+    }
+
+    /// Fetches `pages` (query, page number) at most `parallelism` at a time.
+    private func fetchAll(_ pages: [([(String, String)], Int)], _ url: String, _ headers: [(String, String)], _ deliver: @escaping Deliver) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            func add() {
+                guard next < pages.count else { return }
+                let (query, number) = pages[next]
+                next += 1
+                group.addTask {
+                    let page = try await fetch(url, query, headers)
+                    let found = try records(page.body, url, number)
+                    if !found.isEmpty { try await deliver(found, location(url, number)) }
+                }
+            }
+            for _ in 0..<max(1, parallelism) { add() }
+            while try await group.next() != nil { add() }
+        }
+    }
+
+    // MARK: Requests
+
+    struct Page {
+        var body: JSON
+        var link: String?
+    }
+
+    private func fetch(_ url: String, _ parameters: [(String, String)], _ headers: [(String, String)]) async throws -> Page {
+        var full = url
+        if !parameters.isEmpty {
+            full += (url.contains("?") ? "&" : "?") + parameters.map { URLEncoding.component($0.0) + "=" + URLEncoding.component($0.1) }.joined(separator: "&")
+        }
+        let retried = try await transport.sendRetrying("GET", full, headers: { headers }, body: nil, policy: policy, time: time)
+        let shown = Self.withoutQuery(full)
+        switch retried.outcome {
+        case .failure(let failure):
+            throw PipelineError("source \(source): cannot reach \(shown) (\(failure.message)) after \(retried.attempts) attempt\(retried.attempts == 1 ? "" : "s"); "
+                                    + "check the URL and the network")
+        case .success(let result) where result.status == 401 || result.status == 403:
+            let hint = spec.auth.map { "check the credentials in $\($0.variable)" } ?? "the API needs credentials: declare auth: .bearer(variable: …)"
+            throw PipelineError("source \(source): GET \(shown) answered \(result.status) (\(Self.excerpt(result.body))); \(hint)")
+        case .success(let result) where result.status >= 300:
+            throw PipelineError("source \(source): GET \(shown) answered \(result.status) (\(Self.excerpt(result.body))) after \(retried.attempts) "
+                                    + "attempt\(retried.attempts == 1 ? "" : "s"); check the API, or run again later")
+        case .success(let result):
+            do {
+                return Page(body: try JSON.parse(result.body), link: result.header("link"))
+            } catch {
+                throw PipelineError("source \(source): GET \(shown) did not answer JSON (\(error)): \(Self.excerpt(result.body))")
+            }
+        }
+    }
+
+    private func records(_ page: JSON, _ url: String, _ number: Int) throws -> [JSON] {
+        let found = spec.records.map { JSONPath.find($0, in: page) } ?? page
+        guard case .array(let elements)? = found else {
+            let keys = page.objectValue.map { " (its keys: \($0.keys.sorted().joined(separator: ", ")))" } ?? ""
+            throw PipelineError("source \(source): page \(number) of \(Self.withoutQuery(url)) has no array of records at "
+                                    + "\"\(spec.records ?? "$")\"\(keys); fix `records:` in the source's declaration")
+        }
+        return elements
+    }
+
+    private func location(_ url: String, _ page: Int) -> String { "page \(page) of \(Self.withoutQuery(url))" }
+
+    static func withoutQuery(_ url: String) -> String {
+        url.firstIndex(of: "?").map { String(url[..<$0]) } ?? url
+    }
+
+    static func excerpt(_ body: [UInt8]) -> String {
+        let text = String(decoding: body.prefix(200), as: UTF8.self)
+        return text.isEmpty ? "no body" : text
+    }
+
+    /// The `rel="next"` target of a Link header.
+    static func nextLink(_ header: String?) -> String? {
+        guard let header else { return nil }
+        for part in header.split(separator: ",") {
+            let pieces = part.split(separator: ";").map { $0.trimmingSpaces }
+            guard let target = pieces.first, target.hasPrefix("<"), target.hasSuffix(">") else { continue }
+            let isNext = pieces.dropFirst().contains { piece in
+                let lower = piece.lowercased().replacingSpaces
+                return lower == "rel=\"next\"" || lower == "rel=next" || (lower.hasPrefix("rel=\"") && lower.split(separator: " ").contains("next"))
+            }
+            if isNext { return String(target.dropFirst().dropLast()) }
+        }
+        return nil
+    }
+
+    /// `reference` (absolute, or a path) resolved against `base`.
+    static func resolve(_ reference: String, against base: String) -> String {
+        if reference.hasPrefix("http://") || reference.hasPrefix("https://") { return reference }
+        guard let scheme = base.firstRange(of: "://") else { return reference }
+        let afterScheme = base[scheme.upperBound...]
+        let hostEnd = afterScheme.firstIndex(of: "/") ?? afterScheme.endIndex
+        let origin = String(base[..<hostEnd])
+        if reference.hasPrefix("/") { return origin + reference }
+        if reference.hasPrefix("?") { return withoutQuery(base) + reference }
+        let path = withoutQuery(base)
+        let directory = path.lastIndex(of: "/").map { String(path[...$0]) } ?? origin + "/"
+        return directory + reference
+    }
+}
+
+extension StringProtocol {
+    var trimmingSpaces: String {
+        var scalars = Substring(self).unicodeScalars[...]
+        while let first = scalars.first, first == " " || first == "\t" { scalars = scalars.dropFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars = scalars.dropLast() }
+        return String(String.UnicodeScalarView(scalars))
+    }
+
+    var replacingSpaces: String { String(filter { $0 != " " }) }
+}

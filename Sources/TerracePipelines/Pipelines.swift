@@ -1,0 +1,2 @@
+/// The bronze pipeline runtime: sources, landing, loading (see README.md).
+public enum TerracePipelines {}
