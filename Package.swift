@@ -86,7 +86,7 @@ let package = Package(
             ]
         ),
         // Stacks the failure tests and the plan benchmark use, and `terrace` built with them.
-        .target(name: "TestStacks", dependencies: ["TerraceDSL"], path: "Tests/TestStacks"),
+        .target(name: "TestStacks", dependencies: ["TerraceDSL", "TerracePipelines"], path: "Tests/TestStacks"),
         .executableTarget(
             name: "terrace-fixture",
             dependencies: [

@@ -131,6 +131,13 @@ struct EnvironmentSession {
         }
     }
 
+    /// The base URL of the environment's local cloud (embedded or at `endpoint`); nil on Google.
+    var localCloudURL: String? {
+        if let embedded { return embedded.baseURL }
+        if case .url(let base) = configuration.endpoint { return base.hasSuffix("/") ? String(base.dropLast()) : base }
+        return nil
+    }
+
     /// On a terminal, says what the refresh is about to read (it can take a while on a large stack).
     func announceRefresh(destroy: Bool = false) {
         guard isatty(STDERR_FILENO) == 1 else { return }

@@ -76,11 +76,12 @@ struct RunCommand: AsyncParsableCommand {
                                       + "(declared: \(bronze.sources.map(\.name).joined(separator: ", ")))")
             }
             let (bucket, dataset, location) = try Self.targets(bronze, session: session)
+            let overrides = try Self.resolveLocalURLs(configuration.sources, localCloud: session.localCloudURL, file: configuration.file)
             let micros = Int64(started * 1_000_000)
             let options = BronzeRunOptions(
                 environment: self.environment.env, project: env.project, bucket: bucket, dataset: dataset, location: location,
                 logicalDate: date ?? String(Timestamp.rfc3339(micros: micros, fractionDigits: 0).prefix(10)), runID: runID,
-                maxBadRecords: maxBadRecords, overrides: configuration.sources,
+                maxBadRecords: maxBadRecords, overrides: overrides,
                 variables: { name in getenv(name).map { String(cString: $0) } }, startedAt: micros,
                 parallelism: self.environment.parallelism)
             let runner = BronzeRunner(cloud: session.cloud, options: options)
@@ -113,13 +114,37 @@ struct RunCommand: AsyncParsableCommand {
                 let name = selection.hasPrefix("source:") ? String(selection.dropFirst("source:".count)) : selection
                 guard let source = bronze.source(name) else {
                     throw EngineError("--select \(selection): no source called \(name) (declared: "
-                                          + "\(bronze.sources.map(\.name).joined(separator: ", ")); see `terrace ls --env \(environment)`)")
+                                          + "\(bronze.sources.map(\.name).joined(separator: ", ")))")
                 }
                 matched = [source]
             }
             for source in matched where !chosen.contains(where: { $0.name == source.name }) { chosen.append(source) }
         }
         return chosen
+    }
+
+    /// Source overrides with `local:/path` URLs pointed at the environment's local cloud (its
+    /// sample shop, say), whatever port it listens on.
+    static func resolveLocalURLs(_ sources: [String: JSON], localCloud: String?, file: String) throws -> [String: JSON] {
+        func resolve(_ value: JSON, _ where_: String) throws -> JSON {
+            guard let text = value.stringValue, text.hasPrefix("local:") else { return value }
+            guard let localCloud else {
+                throw EngineError("\(file): \(where_) is \(text), but this environment has no local cloud; give the API's real URL")
+            }
+            return .string(localCloud + text.dropFirst("local:".count))
+        }
+        var resolved = sources
+        for (name, entry) in sources {
+            guard case .object(var fields) = entry else { continue }
+            for key in ["url", "location"] { if let value = fields[key] { fields[key] = try resolve(value, "sources.\(name).\(key)") } }
+            if let urls = fields["urls"]?.arrayValue {
+                var out: [JSON] = []
+                for url in urls { out.append(try resolve(url, "sources.\(name).urls")) }
+                fields["urls"] = .array(out)
+            }
+            resolved[name] = .object(fields)
+        }
+        return resolved
     }
 
     /// The lake bucket's name and the bronze dataset's id and location, from the infra stack.

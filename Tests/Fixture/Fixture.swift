@@ -12,6 +12,7 @@ enum Fixture {
             _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         }
         Declarations.register(TestStacks.stack)
+        Declarations.register(bronze: TestStacks.bronze)
         await TerraceCommand.main()
     }
 }

@@ -1,4 +1,5 @@
 import TerraceDSL
+import TerracePipelines
 
 /// Stacks the failure tests and the plan benchmark drive through the real CLI (`terrace-fixture`).
 ///
@@ -7,6 +8,16 @@ import TerraceDSL
 ///   subscription and a grant on the topic), plus one service account: the plan benchmark;
 /// - otherwise the 20-resource stack of every kind, the failure tests' subject.
 public enum TestStacks {
+    /// One bronze source for the CLI's run tests: an offset-paginated API whose URL the test's
+    /// environment file gives (`"sources": {"items": {"url": …}}`), landing in `landing` and
+    /// loading into `raw`.
+    public static func bronze(_ env: Environment) -> Bronze {
+        Bronze(lake: "landing", dataset: "raw") {
+            Source.http("items", HTTPSource(url: "http://127.0.0.1:9/items", records: "items",
+                                            pagination: .offset(limit: 50, total: "total")))
+        }
+    }
+
     public static func stack(_ env: Environment) -> Stack {
         if let scale = env.variable("scale")?.intValue { return scaled(env, count: Int(scale)) }
         return twenty(env)

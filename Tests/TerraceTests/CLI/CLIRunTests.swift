@@ -1,0 +1,71 @@
+import Foundation
+import TerraceJSON
+import Testing
+
+/// `terrace run` through the real CLI (`terrace-fixture`): a bronze source selected, landed and
+/// loaded, its summary and run-results file; a failing source; a selection of nothing declared.
+@Suite(.serialized)
+struct CLIRunTests {
+    /// A project whose environment `fx` points at `cloud` and its `items` source at `url`, with
+    /// the lake bucket and bronze dataset the fixture stack declares already made.
+    private func project(_ cloud: TestCloud, url: String) async throws -> String {
+        let directory = makeTemporaryDirectory("terrace-cli-run")
+        try FileManager.default.createDirectory(atPath: directory + "/environments", withIntermediateDirectories: true)
+        let body: JSON = ["project": .string(FailureFixture.project), "region": "US", "endpoint": .string(cloud.base), "state": "state/fx.json",
+                          "namePrefix": "fx", "labels": [:], "variables": [:], "sources": ["items": ["url": .string(url)]]]
+        try body.encoded().write(toFile: directory + "/environments/fx.json", atomically: true, encoding: .utf8)
+        _ = try await cloud.call("POST", "/storage/v1/b?project=\(FailureFixture.project)", ["name": "fx-landing"])
+        _ = try await cloud.call("POST", "/bigquery/v2/projects/\(FailureFixture.project)/datasets",
+                                 ["datasetReference": ["projectId": .string(FailureFixture.project), "datasetId": "fx_raw"]])
+        return directory
+    }
+
+    @Test func aSourceRunsAndItsResultsAreWritten() async throws {
+        let api = try await FixtureAPI.start()
+        try await withCloud { cloud in
+            let dir = try await project(cloud, url: api.base + "/offset/items")
+            let run = try await FixtureBinary.run(["run", "--env", "fx", "--select", "source:items", "--date", "2024-03-01"], in: dir)
+            #expect(run.status == 0, "\(run.output)")
+            #expect(run.output.contains("items: ok, 250 records"))
+            #expect(run.output.contains("Run complete: 1 source loaded."))
+            let results = try JSON.parse(String(contentsOfFile: dir + "/.terrace/runs/fx/run_results.json", encoding: .utf8))
+            #expect(results["results"]?[0]?["records"] == 250)
+            #expect(results["results"]?[0]?["status"] == "success")
+            #expect(results["results"]?[0]?["objects"] == 1)
+            let (_, answer) = try await cloud.call("POST", "/bigquery/v2/projects/\(FailureFixture.project)/queries",
+                                                   ["query": "SELECT COUNT(*) FROM fx_raw.items", "useLegacySql": false])
+            #expect(answer["rows"]?[0]?["f"]?[0]?["v"] == "250")
+        }
+        await api.stop()
+    }
+
+    @Test func aFailingSourceExitsOneWithItsError() async throws {
+        let api = try await FixtureAPI.start()
+        try await withCloud { cloud in
+            let dir = try await project(cloud, url: api.base + "/auth/items")
+            let run = try await FixtureBinary.run(["run", "--env", "fx", "--date", "2024-03-01"], in: dir)
+            #expect(run.status == 1)
+            #expect(run.output.contains("Error: source items: GET \(api.base)/auth/items answered 401"), "\(run.output)")
+            #expect(run.output.contains("Run failed: 1 of 1 source failed."))
+            let results = try JSON.parse(String(contentsOfFile: dir + "/.terrace/runs/fx/run_results.json", encoding: .utf8))
+            #expect(results["results"]?[0]?["status"] == "error")
+            #expect(results["results"]?[0]?["error"]?.stringValue?.contains("401") == true)
+        }
+        await api.stop()
+    }
+
+    @Test func aSelectionOfAnUndeclaredSourceNamesTheDeclaredOnes() async throws {
+        try await withCloud { cloud in
+            let dir = try await project(cloud, url: "http://127.0.0.1:9/items")
+            let run = try await FixtureBinary.run(["run", "--env", "fx", "--select", "source:nope"], in: dir)
+            #expect(run.status == 1)
+            #expect(run.output == "Error: --select source:nope: no source called nope (declared: items)\n")
+        }
+    }
+
+    @Test func aBadDateIsRefusedBeforeAnythingRuns() async throws {
+        let run = try await FixtureBinary.run(["run", "--env", "fx", "--date", "2024-02-30"], in: makeTemporaryDirectory("terrace-cli-run"))
+        #expect(run.status != 0)
+        #expect(run.output.contains("--date must be a date such as 2024-01-31, got \"2024-02-30\""))
+    }
+}
