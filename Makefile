@@ -34,7 +34,8 @@ conformance: build
 	TERRACE_BIN=$(BIN) bash scripts/conformance.sh
 
 # Storage throughput (scripts/bench.sh), then `plan` of 1,000 resources beside its GET floor
-# (scripts/bench-plan.sh), then the local BigQuery beside DuckDB (scripts/bench-bigquery.sh).
+# (scripts/bench-plan.sh), then the local BigQuery beside DuckDB (scripts/bench-bigquery.sh),
+# then bronze ingestion beside dlt (scripts/bench-bronze.sh).
 # One `swift build` per product: `--product` names a single one.
 bench:
 	@bash scripts/deps.sh --bench
@@ -44,6 +45,7 @@ bench:
 	TERRACE_BIN=$(RELEASE) bash scripts/bench.sh
 	TERRACE_BIN=$(RELEASE) TERRACE_FIXTURE_BIN=$(RELEASE)-fixture TERRACE_FLOOR_BIN=$(RELEASE)-get-floor bash scripts/bench-plan.sh
 	TERRACE_BIN=$(RELEASE) bash scripts/bench-bigquery.sh
+	TERRACE_BIN=$(RELEASE) TERRACE_FIXTURE_BIN=$(RELEASE)-fixture bash scripts/bench-bronze.sh
 
 clean:
 	rm -rf .build .terrace

@@ -39,11 +39,17 @@ struct LocalServeCommand: AsyncParsableCommand {
     @Option(help: "Directory of service-account key files and authorized_user files the token endpoint trusts.")
     var keys: String?
 
+    @Option(help: "Cart line items in the sample shop served at /sample/shop (1 to 10000000; requests may pass ?scale=N).")
+    var sampleScale: Int = SampleShop.defaultScale
+
     @Flag(help: "Print the listening address as one JSON line instead of the banner.")
     var json = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535, got \(port)") }
+        guard SampleShop.scales.contains(sampleScale) else {
+            throw ValidationError("--sample-scale must be 1 to 10000000 cart line items, got \(sampleScale)")
+        }
         if requireAuth && keys == nil {
             throw ValidationError("--require-auth needs --keys DIR: the key files whose tokens the server will accept")
         }
@@ -57,6 +63,7 @@ struct LocalServeCommand: AsyncParsableCommand {
         configuration.requireAuth = requireAuth
         configuration.keysDirectory = keys
         configuration.handleSignals = true
+        configuration.sampleScale = sampleScale
         do {
             if let faults { configuration.faults = try FaultPlan(spec: faults) }
         } catch {

@@ -218,6 +218,7 @@ final class ProgressReporter: Sendable {
         state.withLock { $0.started = TimeSource.live.now() }
         let line = "\(result.source): \(result.status == .success ? "ok" : "error"), \(Self.count(result.records)) records, "
             + "\(Self.bytes(result.bytes)) in \(result.objects) object\(result.objects == 1 ? "" : "s"), \(Self.seconds(result.durationSeconds))"
+            + (result.status == .success ? " (read and land \(Self.seconds(result.readSeconds)), load \(Self.seconds(result.loadSeconds)))" : "")
         Console.write((isTTY ? "\r\u{1B}[2K  " : "") + line + "\n", to: STDERR_FILENO)
     }
 

@@ -15,6 +15,11 @@ public enum TestStacks {
         Bronze(lake: "landing", dataset: "raw") {
             Source.http("items", HTTPSource(url: "http://127.0.0.1:9/items", records: "items",
                                             pagination: .offset(limit: 50, total: "total")))
+            // The bronze benchmark's source (scripts/bench-bronze.sh): cart line items in pages
+            // that say how many there are, so pages after the first are fetched in parallel.
+            Source.http("line_items", HTTPSource(url: "http://127.0.0.1:9/line_items", records: "items",
+                                                 pagination: .pageNumber(parameter: "page", start: 1, sizeParameter: "page_size", size: 1000,
+                                                                         totalPages: "total_pages")))
         }
     }
 

@@ -18,10 +18,14 @@ public final class CloudContext: Sendable {
     public let background = BackgroundTasks()
     /// Test seams (see ``CloudHooks``).
     public let hooks: CloudHooks
+    /// The dataset `/sample/shop` serves unless a request names another scale or seed.
+    public let sampleShop: SampleShop
 
     public init(dataDirectory: String, store: Store, blobs: BlobStore, clock: any CloudClock,
-                consistencyDelaySeconds: Double, credentials: CredentialSet, hooks: CloudHooks = CloudHooks()) {
+                consistencyDelaySeconds: Double, credentials: CredentialSet, hooks: CloudHooks = CloudHooks(),
+                sampleShop: SampleShop = .standard) {
         self.dataDirectory = dataDirectory
+        self.sampleShop = sampleShop
         self.hooks = hooks
         self.store = store
         self.blobs = blobs

@@ -3,8 +3,9 @@
 /// `StaticString`s so that writing one costs no allocation.
 enum Vocabulary {
     /// A product category as dummyjson names it, the tag shared by its group, its price range in
-    /// whole dollars, its brands and what it sells.
-    struct Category {
+    /// whole dollars, its brands and what it sells; with the spellings the writer needs often
+    /// (lower-case nouns for tags, slugs for thumbnails) made once.
+    final class Category: Sendable {
         let name: StaticString
         let code: StaticString
         let group: StaticString
@@ -12,6 +13,40 @@ enum Vocabulary {
         let maxDollars: Int
         let brands: [StaticString]
         let nouns: [StaticString]
+        /// "https://cdn.dummyjson.com/product-images/NAME/".
+        let thumbnailPrefix: [UInt8]
+        let lowercaseNouns: [[UInt8]]
+        let nounSlugs: [[UInt8]]
+
+        init(name: StaticString, code: StaticString, group: StaticString, minDollars: Int, maxDollars: Int,
+             brands: [StaticString], nouns: [StaticString]) {
+            self.name = name
+            self.code = code
+            self.group = group
+            self.minDollars = minDollars
+            self.maxDollars = maxDollars
+            self.brands = brands
+            self.nouns = nouns
+            thumbnailPrefix = Array("https://cdn.dummyjson.com/product-images/".utf8) + Vocabulary.bytes(name) + [UInt8(ascii: "/")]
+            lowercaseNouns = nouns.map { Vocabulary.bytes($0).map(Vocabulary.lower) }
+            nounSlugs = nouns.map(Vocabulary.slug)
+        }
+    }
+
+    static func bytes(_ text: StaticString) -> [UInt8] { text.withUTF8Buffer { Array($0) } }
+
+    static func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
+
+    /// Lower-case letters and digits, spaces as dashes, anything else left out: "MacBook Pro 14" → "macbook-pro-14".
+    static func slug(_ text: StaticString) -> [UInt8] {
+        bytes(text).compactMap { c in
+            switch c {
+            case 65...90: c + 32
+            case 32: UInt8(ascii: "-")
+            case 48...57, 97...122: c
+            default: nil
+            }
+        }
     }
 
     static let categories: [Category] = [
@@ -93,6 +128,8 @@ enum Vocabulary {
         "Classic", "Deluxe", "Essential", "Premium", "Compact", "Modern", "Vintage", "Everyday",
         "Eco", "Smart", "Ultra", "Signature", "Travel", "Pro", "Lite", "Original",
     ]
+
+    static let adjectiveSlugs: [[UInt8]] = adjectives.map(slug)
 
     static let phrases: [StaticString] = [
         "is made to last and easy to care for.",

@@ -71,7 +71,8 @@ struct Dispatcher: HTTPResponder {
                 }
             }
             var principal: String?
-            if requireAuth && api != "oauth2" {
+            // The token endpoint and the sample shop (not a Google API; dummyjson needs no token) are open.
+            if requireAuth && api != "oauth2" && api != SampleShopService.apiName {
                 guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
                     var error = GCPError.unauthenticated("Request is missing required authentication credential. Expected OAuth 2 access token.")
                     error.headers.append(("WWW-Authenticate", #"Bearer realm="https://accounts.google.com/""#))

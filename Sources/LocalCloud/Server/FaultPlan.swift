@@ -7,7 +7,7 @@ import Synchronization
 /// - `consistency=SECONDS`: newly created resources answer 404 for that long.
 /// - `stall=SECONDS` (default 30): how long a `stall` fault holds a request before answering.
 /// - `SELECTOR=RATE:KIND` where SELECTOR is `*`, an API (`storage`, `bigquery`, `pubsub`, `iam`,
-///   `cloudresourcemanager`, `serviceusage`, `iamcredentials`, `oauth2`) or `API.METHOD` with an
+///   `cloudresourcemanager`, `serviceusage`, `iamcredentials`, `oauth2`, `sampleshop`) or `API.METHOD` with an
 ///   HTTP method (`storage.PUT`); RATE is a share from 0 to 1; KIND is `429`, `500`, `502`,
 ///   `503`, `504`, `429+retry-after=S` or `503+retry-after=S`, `stall` or `reset`.
 ///
@@ -34,7 +34,7 @@ public struct FaultPlan: Sendable, Equatable {
     public init() {}
 
     static let apis: Set<String> = ["storage", "bigquery", "pubsub", "iam", "cloudresourcemanager", "serviceusage",
-                                    "iamcredentials", "oauth2"]
+                                    "iamcredentials", "oauth2", "sampleshop"]
     static let methods: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
 
     /// Parses SPEC; a bad part is an error quoting it and saying what is expected.

@@ -10,7 +10,7 @@ import TerraceJSON
 
 /// The local cloud: one HTTP server on one base URL that speaks the Cloud Storage, BigQuery,
 /// Pub/Sub, IAM, Resource Manager, Service Usage and IAM Credentials REST APIs, plus an OAuth2
-/// token endpoint, storing everything under one data directory.
+/// token endpoint and a sample shop API (`/sample/shop`), storing everything under one data directory.
 ///
 /// `terrace local serve` runs one in the foreground; tests and `embedded` environments start one
 /// in-process on an ephemeral port with ``start(_:)``.
@@ -36,6 +36,11 @@ public final class LocalCloud: Sendable {
         public var observer: RequestObserver?
         /// Points where tests hold the cloud (a BigQuery job waiting on a gate); none by default.
         public var hooks = CloudHooks()
+        /// The number of cart line items of the sample shop served at `/sample/shop` (1 to
+        /// 10,000,000; see ``SampleShop``). Requests may name another with `?scale=`.
+        public var sampleScale: Int = SampleShop.defaultScale
+        /// The seed of the sample shop's records. Requests may name another with `?seed=`.
+        public var sampleSeed: UInt64 = SampleShop.defaultSeed
 
         public init(dataDirectory: String) { self.dataDirectory = dataDirectory }
     }
@@ -43,6 +48,7 @@ public final class LocalCloud: Sendable {
     /// The service types that make up the cloud, in routing order.
     static let services: [any CloudService.Type] = [
         StorageService.self, BigQueryService.self, PubSubService.self, IAMService.self, OAuthService.self,
+        SampleShopService.self,
     ]
 
     public let configuration: Configuration
@@ -110,12 +116,15 @@ public final class LocalCloud: Sendable {
 
     private static func start(_ configuration: Configuration, lock: DataDirectoryLock) async throws -> LocalCloud {
         let directory = configuration.dataDirectory
+        guard let sampleShop = SampleShop(scale: configuration.sampleScale, seed: configuration.sampleSeed) else {
+            throw LocalCloudError("the sample shop's scale must be 1 to 10000000 line items, got \(configuration.sampleScale)")
+        }
         let blobs = try BlobStore(dataDirectory: directory)
         let store = try Store(path: directory + "/cloud.sqlite", schemas: [TokenRegistry.schema] + services.map { $0.schema })
         let credentials = try configuration.keysDirectory.map { try CredentialSet.load(directory: $0) } ?? CredentialSet()
         let context = CloudContext(dataDirectory: directory, store: store, blobs: blobs, clock: configuration.clock,
                                    consistencyDelaySeconds: configuration.faults.consistencySeconds, credentials: credentials,
-                                   hooks: configuration.hooks)
+                                   hooks: configuration.hooks, sampleShop: sampleShop)
         let apis = services.flatMap { $0.init(context: context).apis }
         try IAMService.registerKeyFileAccounts(context)
         try BigQueryService.recoverInterruptedJobs(context)

@@ -55,10 +55,17 @@ public final class LakeWriter {
 
     var partName: String { prefix + "part-" + String(parts.count).leftPadded(5) + ".jsonl.gz" }
 
-    /// Appends one record (a JSON object) as a line.
-    public func write(_ record: JSON) async throws {
+    /// Appends one record (a JSON object) as a line; `suffix` holds more fields already encoded
+    /// (`"_run_id":"…",…`), spliced in before the object's closing brace.
+    public func write(_ record: JSON, suffix: [UInt8] = []) async throws {
         let before = pending.count
         record.appendEncoded(to: &pending)
+        if !suffix.isEmpty, pending.last == UInt8(ascii: "}") {
+            pending.removeLast()
+            if pending.count - before > 1 { pending.append(UInt8(ascii: ",")) }
+            pending.append(contentsOf: suffix)
+            pending.append(UInt8(ascii: "}"))
+        }
         pending.append(0x0A)
         rawBytes += Int64(pending.count - before)
         partRecords += 1

@@ -26,12 +26,12 @@ struct BronzeLoader {
     }
 
     func load(uris: [String], fields: [SchemaField], disposition: WriteDisposition, expectedRows: Int64,
-              snapshotDate: String?) async throws -> Outcome {
+              snapshotDate: String?, samples: [String: String] = [:]) async throws -> Outcome {
         let existing = try await tableResource(table)
         var combined = fields
         if let existing, disposition != .replace {
             combined = try Self.evolve(existing: (existing["schema"]?["fields"]?.arrayValue ?? []).compactMap(SchemaField.init(json:)),
-                                       with: fields, source: source, runID: runID)
+                                       with: fields, source: source, runID: runID, samples: samples)
         }
         // 1. Stage.
         let loaded = try await runJob(step: "stage", [
@@ -64,9 +64,19 @@ struct BronzeLoader {
                 outcome.affectedRows = outcome.loadedRows
             case .append, .periodic, .merge:
                 try await ensureTable(existing: existing, fields: combined, periodic: disposition == .periodic)
-                let statement = mergeStatement(disposition, fields: combined, snapshotDate: snapshotDate)
-                let job = try await runJob(step: "merge", ["query": ["query": .string(statement), "useLegacySql": false]])
-                outcome.affectedRows = job["statistics"]?["query"]?["numDmlAffectedRows"]?.intValue ?? 0
+                let upsert = if case .merge = disposition { true } else { false }
+                if !upsert, try await !hasRowsOfThisRun(existing: existing, disposition: disposition, snapshotDate: snapshotDate) {
+                    // Nothing of this run to replace: appending the staged rows is one copy job.
+                    _ = try await runJob(step: "append", [
+                        "copy": ["sourceTable": tableReference(staging), "destinationTable": tableReference(table),
+                                 "writeDisposition": "WRITE_APPEND", "createDisposition": "CREATE_NEVER"],
+                    ])
+                    outcome.affectedRows = outcome.loadedRows
+                } else {
+                    let statement = mergeStatement(disposition, fields: combined, snapshotDate: snapshotDate)
+                    let job = try await runJob(step: "merge", ["query": ["query": .string(statement), "useLegacySql": false]])
+                    outcome.affectedRows = job["statistics"]?["query"]?["numDmlAffectedRows"]?.intValue ?? 0
+                }
             }
         } catch {
             try? await dropStaging()
@@ -97,6 +107,18 @@ struct BronzeLoader {
             return "MERGE \(target) T USING \(stagedTable) S ON FALSE WHEN NOT MATCHED BY TARGET THEN \(insert) "
                 + "WHEN NOT MATCHED BY SOURCE AND T.`_run_id` = '\(runID)' THEN DELETE"
         }
+    }
+
+    /// Whether the table holds rows an earlier attempt of this run (or this date's snapshot) wrote.
+    func hasRowsOfThisRun(existing: JSON?, disposition: WriteDisposition, snapshotDate: String?) async throws -> Bool {
+        guard existing != nil else { return false }
+        let condition = disposition == .periodic ? "`_snapshot_date` = DATE '\(snapshotDate ?? "1970-01-01")'" : "`_run_id` = '\(runID)'"
+        let sql = "SELECT COUNT(*) FROM `\(project).\(dataset).\(table)` WHERE \(condition)"
+        let job = try await runJob(step: "check", ["query": ["query": .string(sql), "useLegacySql": false]])
+        let jobID = job["jobReference"]?["jobId"]?.stringValue ?? ""
+        let answer = try await bigquery.get("projects/\(URLEncoding.component(project))/queries/\(jobID)", query: [("location", location)])
+        let count = answer["rows"]?[0]?["f"]?[0]?["v"]?.stringValue.flatMap { Int64($0) } ?? 1
+        return count > 0
     }
 
     // MARK: Tables
@@ -140,7 +162,8 @@ struct BronzeLoader {
 
     /// The table's schema with the run's new fields added; a field whose type changed is a
     /// conflict, named with the run.
-    static func evolve(existing: [SchemaField], with incoming: [SchemaField], source: String, runID: String, path: String = "") throws -> [SchemaField] {
+    static func evolve(existing: [SchemaField], with incoming: [SchemaField], source: String, runID: String, path: String = "",
+                       samples: [String: String] = [:]) throws -> [SchemaField] {
         var result = existing
         for field in incoming {
             guard let index = result.firstIndex(where: { $0.name.lowercased() == field.name.lowercased() }) else {
@@ -153,11 +176,13 @@ struct BronzeLoader {
             let widening = old.type == "FLOAT" && field.type == "INTEGER"
             guard old.type == field.type || widening, (old.mode == "REPEATED") == (field.mode == "REPEATED") else {
                 throw PipelineError("source \(source): run \(runID) has field \(path)\(field.name) as \(field.mode == "REPEATED" ? "REPEATED " : "")\(field.type), "
-                                        + "but the bronze table has it as \(old.mode == "REPEATED" ? "REPEATED " : "")\(old.type); fix the source, "
-                                        + "or declare the column's type (contract) — the table was left as it was")
+                                        + "but the bronze table has it as \(old.mode == "REPEATED" ? "REPEATED " : "")\(old.type)"
+                                        + (samples[path.split(separator: ".").first.map(String.init) ?? field.name].map { " (e.g. \($0))" } ?? "")
+                                        + "; fix the source, or declare the column's type (contract) — the table was left as it was")
             }
             if old.type == "RECORD" {
-                result[index].fields = try evolve(existing: old.fields, with: field.fields, source: source, runID: runID, path: path + field.name + ".")
+                result[index].fields = try evolve(existing: old.fields, with: field.fields, source: source, runID: runID, path: path + field.name + ".",
+                                                  samples: samples)
             }
         }
         return result

@@ -71,6 +71,9 @@ public struct SourceRunResult: Sendable, Equatable {
     public var badRecords: Int
     public var loadedRows: Int64
     public var durationSeconds: Double
+    /// Of the duration: reading and landing, then loading into BigQuery.
+    public var readSeconds: Double = 0
+    public var loadSeconds: Double = 0
     public var error: String?
 
     public var json: JSON {
@@ -78,6 +81,7 @@ public struct SourceRunResult: Sendable, Equatable {
             "source": .string(source), "run_id": .string(runID), "status": .string(status.rawValue), "records": .int(records),
             "bytes": .int(bytes), "objects": .int(Int64(objects)), "bad_records": .int(Int64(badRecords)), "loaded_rows": .int(loadedRows),
             "duration_seconds": .double((durationSeconds * 1000).rounded() / 1000),
+            "read_seconds": .double((readSeconds * 1000).rounded() / 1000), "load_seconds": .double((loadSeconds * 1000).rounded() / 1000),
         ]
         body["error"] = error.map { .string($0) } ?? .null
         return .object(body)
@@ -134,6 +138,7 @@ public struct BronzeRunner: Sendable {
         let prefix = "\(base)dt=\(options.logicalDate)/run=\(runID)/"
         let override = options.overrides[name]?.objectValue ?? [:]
         let rowLimit = override["rowLimit"]?.intValue ?? options.overrides["*"]?["rowLimit"]?.intValue
+        let readStart = clock()
         // The same logical run again replaces what it wrote.
         try await deleteObjects(prefix: prefix)
         let state = try await readState(base + "_state.json")
@@ -142,7 +147,8 @@ public struct BronzeRunner: Sendable {
         do {
             try await read(source, override: override, since: state["cursor"]?.stringValue, into: sink)
         } catch is RowLimitReached {}
-        let (parts, fields, bad, cursor) = try await sink.finish()
+        let (parts, fields, bad, cursor, samples) = try await sink.finish()
+        result.readSeconds = clock() - readStart
         result.records = writer.records
         result.objects = parts.count
         result.bytes = parts.reduce(0) { $0 + $1.bytes }
@@ -150,12 +156,14 @@ public struct BronzeRunner: Sendable {
         try await writeManifest(prefix: prefix, source: name, runID: runID, parts: parts, fields: fields, rawBytes: writer.rawBytes)
         guard writer.records > 0 else { return }
         progress(SourceProgress(source: name, records: writer.records, bytes: result.bytes, phase: "loading"))
+        let loadStart = clock()
         let loader = BronzeLoader(bigquery: cloud.bigquery, project: options.project, dataset: options.dataset, source: name, runID: runID,
                                   location: options.location, poll: options.poll)
         let outcome = try await loader.load(uris: parts.map { "gs://\(options.bucket)/\($0.name)" }, fields: fields,
                                             disposition: source.disposition, expectedRows: writer.records,
-                                            snapshotDate: source.disposition == .periodic ? options.logicalDate : nil)
+                                            snapshotDate: source.disposition == .periodic ? options.logicalDate : nil, samples: samples)
         result.loadedRows = outcome.loadedRows
+        result.loadSeconds = clock() - loadStart
         if let cursor { try await writeState(base + "_state.json", ["cursor": .string(cursor), "run_id": .string(runID)]) }
     }
 
@@ -256,6 +264,8 @@ final class SourceSink: @unchecked Sendable {
     private var bad: [RejectedRecord] = []
     private var cursor: JSON?
     private let ingestedAt: String
+    /// The metadata columns every landed record carries, encoded once.
+    private let metadata: [UInt8]
     private var lastProgress: Int64 = 0
 
     init(source: Source, writer: LakeWriter, runID: String, options: BronzeRunOptions, rowLimit: Int64?,
@@ -268,6 +278,9 @@ final class SourceSink: @unchecked Sendable {
         self.progress = progress
         tracker = SchemaTracker(declared: source.columns, contract: source.contract)
         ingestedAt = Timestamp.rfc3339(micros: options.startedAt, fractionDigits: 6)
+        var fields: [(String, JSON)] = [("_ingested_at", .string(ingestedAt)), ("_run_id", .string(runID)), ("_source", .string(source.name))]
+        if source.disposition == .periodic { fields.append(("_snapshot_date", .string(options.logicalDate))) }
+        metadata = Array(fields.map { JSON.string($0.0).encoded() + ":" + $0.1.encoded() }.joined(separator: ",").utf8)
     }
 
     func accept(_ records: [JSON], at location: String) async throws {
@@ -282,7 +295,7 @@ final class SourceSink: @unchecked Sendable {
                 continue
             }
             let place = "\(location), record \(index + 1)"
-            var admitted: JSON
+            let admitted: JSON
             do {
                 guard let transformed = try source.transform.map({ try $0(record) }) ?? record else { continue }
                 admitted = try tracker.admit(transformed, at: place)
@@ -298,14 +311,7 @@ final class SourceSink: @unchecked Sendable {
             if let field = incrementalField, let value = admitted[field], !value.isNull {
                 if cursor == nil || Self.less(cursor!, value) { cursor = value }
             }
-            if case .object(var fields) = admitted {
-                fields["_ingested_at"] = .string(ingestedAt)
-                fields["_run_id"] = .string(runID)
-                fields["_source"] = .string(source.name)
-                if source.disposition == .periodic { fields["_snapshot_date"] = .string(options.logicalDate) }
-                admitted = .object(fields)
-            }
-            try await writer.write(admitted)
+            try await writer.write(admitted, suffix: metadata)
         }
         if writer.records - lastProgress >= 10_000 || records.isEmpty {
             lastProgress = writer.records
@@ -330,7 +336,7 @@ final class SourceSink: @unchecked Sendable {
 
     /// The landed parts, the schema with the metadata columns, the bad records skipped, and
     /// the incremental cursor's new high-water mark.
-    func finish() async throws -> ([LandedPart], [SchemaField], Int, String?) {
+    func finish() async throws -> ([LandedPart], [SchemaField], Int, String?, [String: String]) {
         try await mutex.withLock { () async throws -> Int in 0 }
         let parts = try await writer.finish()
         var fields = tracker.fields
@@ -344,7 +350,7 @@ final class SourceSink: @unchecked Sendable {
         case .double(let number)?: String(number)
         default: nil
         }
-        return (parts, fields, bad.count, mark)
+        return (parts, fields, bad.count, mark, tracker.samples)
     }
 
     /// Cursor order: numbers numerically, anything else by text.

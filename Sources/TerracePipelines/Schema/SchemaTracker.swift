@@ -90,15 +90,22 @@ public struct SchemaTracker: Sendable {
             throw RejectedRecord(location: location, message: "a record must be a JSON object, got \(record.encoded().prefix(80))")
         }
         var out: [String: JSON] = [:]
+        var changed = false
+        var newNames: [String] = []
         // Encoded only when a field first appears or conflicts: most records add nothing new.
         let sample = { record.encoded() }
-        // Sorted: a JSON object's field order is not kept, and a schema's order must not vary.
-        for (rawName, value) in fields.sorted(by: { $0.key < $1.key }) {
-            if case .null = value { continue }
+        for (rawName, value) in fields {
+            if case .null = value {
+                changed = true
+                continue
+            }
             let name = Self.columnName(rawName)
+            if name != rawName { changed = true }
             if root.children[name] == nil || root.children[name]?.declared == false, declared != nil {
                 switch contract {
-                case .discard: continue
+                case .discard:
+                    changed = true
+                    continue
                 case .freeze:
                     throw RejectedRecord(location: location, message: "field \(rawName) is not among the declared columns and the contract is freeze "
                                         + "(declare the column, or use contract: .evolve)")
@@ -107,18 +114,23 @@ public struct SchemaTracker: Sendable {
             }
             var node = root.children[name] ?? Node(type: .json)
             let isNew = root.children[name] == nil
-            if isNew { root.fieldOrder.append(name) }
-            out[name] = try Self.merge(value, into: &node, isNew: isNew, path: name, sample: sample, location: location)
+            if isNew { newNames.append(name) }
+            out[name] = try Self.merge(value, into: &node, isNew: isNew, path: name, sample: sample, location: location, changed: &changed)
             root.children[name] = node
         }
+        // A JSON object's field order is not kept, so new fields join the schema sorted: the
+        // schema's order must not depend on a dictionary's.
+        root.fieldOrder += newNames.sorted()
         for name in root.fieldOrder where root.children[name]?.required == true && out[name] == nil {
             throw RejectedRecord(location: location, message: "required field \(name) is missing or null")
         }
-        return .object(out)
+        return changed ? .object(out) : record
     }
 
-    /// Folds `value`'s type into `node` and answers the value to land.
-    static func merge(_ value: JSON, into node: inout Node, isNew: Bool, path: String, sample: () -> String, location: String) throws -> JSON {
+    /// Folds `value`'s type into `node` and answers the value to land (`changed` is set when it
+    /// differs from `value`: fields renamed or nulls dropped inside it).
+    static func merge(_ value: JSON, into node: inout Node, isNew: Bool, path: String, sample: () -> String, location: String,
+                      changed: inout Bool) throws -> JSON {
         if node.declared, case .scalar(let type) = node.type {
             try check(value, against: type, path: path, location: location)
             return value
@@ -139,20 +151,30 @@ public struct SchemaTracker: Sendable {
         // Objects (or arrays of objects): their fields are tracked like the top level's.
         let objects: [JSON] = repeated ? (value.arrayValue ?? []) : [value]
         var rewritten: [JSON] = []
+        var anyChanged = false
         for object in objects {
             guard case .object(let fields) = object else { continue }
             var out: [String: JSON] = [:]
-            for (rawName, child) in fields.sorted(by: { $0.key < $1.key }) {
-                if case .null = child { continue }
+            var newNames: [String] = []
+            for (rawName, child) in fields {
+                if case .null = child {
+                    anyChanged = true
+                    continue
+                }
                 let name = columnName(rawName)
+                if name != rawName { anyChanged = true }
                 var childNode = node.children[name] ?? Node(type: .json)
                 let childIsNew = node.children[name] == nil
-                if childIsNew { node.fieldOrder.append(name) }
-                out[name] = try merge(child, into: &childNode, isNew: childIsNew, path: path + "." + name, sample: sample, location: location)
+                if childIsNew { newNames.append(name) }
+                out[name] = try merge(child, into: &childNode, isNew: childIsNew, path: path + "." + name, sample: sample, location: location,
+                                      changed: &anyChanged)
                 node.children[name] = childNode
             }
+            node.fieldOrder += newNames.sorted()
             rewritten.append(.object(out))
         }
+        guard anyChanged else { return value }
+        changed = true
         return repeated ? .array(rewritten) : (rewritten.first ?? value)
     }
 
@@ -228,6 +250,11 @@ public struct SchemaTracker: Sendable {
         }
         if let first = out.unicodeScalars.first, ("0"..."9").contains(first) { out = "_" + out }
         return out.isEmpty ? "_" : out
+    }
+
+    /// For each top-level field, the first record that had it (for conflict messages).
+    public var samples: [String: String] {
+        root.children.compactMapValues(\.sample)
     }
 
     /// The schema learned so far (fields never seen with a value are left out).

@@ -43,7 +43,7 @@ struct CLIRunTests {
         let api = try await FixtureAPI.start()
         try await withCloud { cloud in
             let dir = try await project(cloud, url: api.base + "/auth/items")
-            let run = try await FixtureBinary.run(["run", "--env", "fx", "--date", "2024-03-01"], in: dir)
+            let run = try await FixtureBinary.run(["run", "--env", "fx", "--select", "source:items", "--date", "2024-03-01"], in: dir)
             #expect(run.status == 1)
             #expect(run.output.contains("Error: source items: GET \(api.base)/auth/items answered 401"), "\(run.output)")
             #expect(run.output.contains("Run failed: 1 of 1 source failed."))
@@ -59,7 +59,7 @@ struct CLIRunTests {
             let dir = try await project(cloud, url: "http://127.0.0.1:9/items")
             let run = try await FixtureBinary.run(["run", "--env", "fx", "--select", "source:nope"], in: dir)
             #expect(run.status == 1)
-            #expect(run.output == "Error: --select source:nope: no source called nope (declared: items)\n")
+            #expect(run.output == "Error: --select source:nope: no source called nope (declared: items, line_items)\n")
         }
     }
 

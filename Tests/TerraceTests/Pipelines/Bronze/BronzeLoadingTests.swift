@@ -71,6 +71,8 @@ struct BronzeLoadingTests {
             #expect(result.status == .error)
             #expect(result.error?.contains("has field price as STRING, but the bronze table has it as FLOAT") == true, "\(result.error ?? "")")
             #expect(result.error?.contains("run \(result.runID)") == true)
+            #expect(result.error?.contains("(e.g. {") == true)
+            #expect(result.error?.contains("\"price\":\"expensive\"") == true)
             try await h.expectCount("items", 20)
         }
     }

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Bronze ingestion benchmark: 1,000,000 generated cart line items served as pre-generated JSON
+# pages by a fixture server; `terrace run` (the release terrace-fixture, whose test stack
+# declares the `line_items` source) lands and loads them into `terrace local serve`'s lake and
+# BigQuery, then dlt (PyPI `dlt[duckdb]`) loads the same pages into DuckDB. The loads must agree
+# (count and content hash) before records/s, peak memory and the ratio are printed. The work is
+# in scripts/bench_bronze.py. BENCH_BRONZE_RECORDS (1000000) and BENCH_BRONZE_SEED change it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=${TERRACE_BIN:-.build/release/terrace}
+FIXTURE=${TERRACE_FIXTURE_BIN:-.build/release/terrace-fixture}
+VENV=.venv-bench
+RECORDS=${BENCH_BRONZE_RECORDS:-1000000}
+SEED=${BENCH_BRONZE_SEED:-20240101}
+
+for b in "$BIN" "$FIXTURE"; do
+  [ -x "$b" ] || { echo "bench-bronze: $b is missing; build it with: swift build -c release --product $(basename "$b")" >&2; exit 1; }
+done
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+"$VENV/bin/python" -c "import dlt, duckdb" 2>/dev/null || "$VENV/bin/pip" install -q "dlt[duckdb]"
+
+work=$(mktemp -d)
+server=
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$BIN" local serve --port 0 --json --data "$work/data" >"$work/serve.out" 2>"$work/serve.err" & server=$!
+base=
+for _ in $(seq 200); do
+  base=$(head -n 1 "$work/serve.out" 2>/dev/null | python3 -c 'import json, sys
+line = sys.stdin.readline()
+print(json.loads(line)["baseURL"] if line.strip() else "")' 2>/dev/null || true)
+  [ -n "$base" ] && break
+  kill -0 "$server" 2>/dev/null || { echo "bench-bronze: terrace local serve exited:" >&2; cat "$work/serve.err" >&2; exit 1; }
+  sleep 0.05
+done
+[ -n "$base" ] || { echo "bench-bronze: terrace local serve printed no baseURL" >&2; exit 1; }
+
+"$VENV/bin/python" scripts/bench_bronze.py --fixture-bin "$FIXTURE" --base-url "$base" --work "$work" --records "$RECORDS" --seed "$SEED" ${BENCH_BRONZE_ARGS:-}
+peak=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$server/status" 2>/dev/null || echo "?")
+echo "Peak RSS of terrace local serve (lake and BigQuery behind the run): ${peak} MB"
