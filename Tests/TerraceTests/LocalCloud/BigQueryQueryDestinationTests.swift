@@ -65,6 +65,18 @@ struct BigQueryQueryDestinationTests {
         }
     }
 
+    /// getQueryResults of a job that failed `duplicate` answers 409, as jobs.get's error does
+    /// (Google's client maps either to Conflict, whichever it polls first).
+    @Test func getQueryResultsOfADuplicateFailureIsAConflict() async throws {
+        try await withShop { cloud in
+            let job = try await query(cloud, "SELECT 9 AS id, 'zed' AS customer", into: "orders")
+            let jobID = job["jobReference"]?["jobId"]?.stringValue ?? ""
+            let (status, answer) = try await cloud.call("GET", "/bigquery/v2/projects/\(BQ.project)/queries/\(jobID)")
+            #expect(status == 409)
+            #expect(answer["error"]?["errors"]?[0]?["reason"] == "duplicate")
+        }
+    }
+
     @Test func writeAppendAddsTheRowsByColumnName() async throws {
         try await withShop { cloud in
             let job = try await query(cloud, "SELECT 'zed' AS customer, 9 AS id", into: "orders", ["writeDisposition": "WRITE_APPEND"])

@@ -380,6 +380,7 @@ extension BigQueryService {
         let reason = error["reason"]?.stringValue ?? "invalidQuery"
         switch reason {
         case "notFound": return GCPError.notFound(message)
+        case "duplicate": return GCPError.alreadyExists(message, reason: "duplicate")
         case "backendError", "internalError": return GCPError(code: 500, reason: reason, message: message, status: "INTERNAL")
         default: return GCPError.invalid(message, reason: reason)
         }
