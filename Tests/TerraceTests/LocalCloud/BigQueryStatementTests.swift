@@ -13,7 +13,7 @@ struct BigQueryStatementTests: BigQueryStatementSuite {
             #expect(table["numRows"] == "2")
             #expect(try await rows(cloud, "SELECT n, word FROM m.numbers ORDER BY n") == [["1", "one"], ["2", "two"]])
             // Again: an existing table is refused unless OR REPLACE, skipped with IF NOT EXISTS.
-            let refused = try await run(cloud, "CREATE TABLE m.numbers AS SELECT 3 AS n", status: 400)
+            let refused = try await run(cloud, "CREATE TABLE m.numbers AS SELECT 3 AS n", status: 409)
             #expect(refused.errorReason == "duplicate")
             try await run(cloud, "CREATE TABLE IF NOT EXISTS m.numbers AS SELECT 3 AS n")
             try await run(cloud, "CREATE OR REPLACE TABLE m.numbers AS SELECT 3 AS n")
