@@ -25,25 +25,8 @@ if ! "$VENV/bin/python" -c "import duckdb, sys; sys.exit(duckdb.__version__ != '
   "$VENV/bin/pip" install -q "duckdb==$DUCKDB_VERSION"
 fi
 
-work=$(mktemp -d)
-server=
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$BIN" local serve --port 0 --json --data "$work/data" >"$work/serve.out" 2>"$work/serve.err" & server=$!
-base=
-for _ in $(seq 200); do
-  base=$(head -n 1 "$work/serve.out" 2>/dev/null | python3 -c 'import json, sys
-line = sys.stdin.readline()
-print(json.loads(line)["baseURL"] if line.strip() else "")' 2>/dev/null || true)
-  [ -n "$base" ] && break
-  kill -0 "$server" 2>/dev/null || { echo "bench-bigquery: terrace local serve exited:" >&2; cat "$work/serve.err" >&2; exit 1; }
-  sleep 0.05
-done
-[ -n "$base" ] || { echo "bench-bigquery: terrace local serve printed no baseURL" >&2; exit 1; }
+. scripts/local-serve.sh
+start_local_serve "$BIN" bench-bigquery
 
 "$VENV/bin/python" scripts/bench_bigquery.py --base-url "$base" --server-pid "$server" --work "$work" \
   --rows "$ROWS" --customers "$CUSTOMERS" --runs "$RUNS" --seed "$SEED"

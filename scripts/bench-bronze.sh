@@ -20,25 +20,8 @@ done
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/python" -c "import dlt, duckdb" 2>/dev/null || "$VENV/bin/pip" install -q "dlt[duckdb]"
 
-work=$(mktemp -d)
-server=
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$BIN" local serve --port 0 --json --data "$work/data" >"$work/serve.out" 2>"$work/serve.err" & server=$!
-base=
-for _ in $(seq 200); do
-  base=$(head -n 1 "$work/serve.out" 2>/dev/null | python3 -c 'import json, sys
-line = sys.stdin.readline()
-print(json.loads(line)["baseURL"] if line.strip() else "")' 2>/dev/null || true)
-  [ -n "$base" ] && break
-  kill -0 "$server" 2>/dev/null || { echo "bench-bronze: terrace local serve exited:" >&2; cat "$work/serve.err" >&2; exit 1; }
-  sleep 0.05
-done
-[ -n "$base" ] || { echo "bench-bronze: terrace local serve printed no baseURL" >&2; exit 1; }
+. scripts/local-serve.sh
+start_local_serve "$BIN" bench-bronze
 
 "$VENV/bin/python" scripts/bench_bronze.py --fixture-bin "$FIXTURE" --base-url "$base" --work "$work" --records "$RECORDS" --seed "$SEED" ${BENCH_BRONZE_ARGS:-}
 peak=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$server/status" 2>/dev/null || echo "?")

@@ -33,23 +33,12 @@ BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 FIXTURE=$(cd "$(dirname "$FIXTURE")" && pwd)/$(basename "$FIXTURE")
 FLOOR=$(cd "$(dirname "$FLOOR")" && pwd)/$(basename "$FLOOR")
 
-work=$(mktemp -d)
-server=
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. scripts/local-serve.sh
 
 die() { echo "bench-plan: $*" >&2; exit 1; }
 
 # The local cloud, on a free port, with a fresh data directory.
-"$BIN" local serve --port 0 --json --data "$work/data" >"$work/serve.json" 2>"$work/serve.err" &
-server=$!
-for _ in $(seq 100); do [ -s "$work/serve.json" ] && break; kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
-[ -s "$work/serve.json" ] || die "terrace local serve did not start: $(cat "$work/serve.err")"
-base=$(python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())["baseURL"])' <"$work/serve.json")
+start_local_serve "$BIN" bench-plan
 
 # The project: one environment declaring SCALE resources in a loop.
 project=$work/project

@@ -1,3 +1,4 @@
+import TerraceTime
 /// The sample shop's JSON, written straight into bytes: no `JSON` values are built, numbers are
 /// formatted by hand, and the words come from ``Vocabulary``'s static strings, which need no
 /// escaping. Money and percentages always carry two decimals ("13.00"), so every reader sees
@@ -229,7 +230,8 @@ struct ShopText: ~Copyable {
     /// ISO 8601 UTC with milliseconds: "2024-03-05T12:34:56.789Z".
     mutating func timestamp(millis: Int64) {
         let (days, dayMillis) = millis.quotientAndRemainder(dividingBy: 86_400_000)
-        let (y, m, d) = Self.civil(days: Int(days) - (dayMillis < 0 ? 1 : 0))
+        let (year, month, day) = Timestamp.civil(fromDays: days - (dayMillis < 0 ? 1 : 0))
+        let (y, m, d) = (Int(year), Int(month), Int(day))
         let ms = Int(dayMillis < 0 ? dayMillis + 86_400_000 : dayMillis)
         padded(y, width: 4)
         byte(UInt8(ascii: "-"))
@@ -245,19 +247,6 @@ struct ShopText: ~Copyable {
         byte(UInt8(ascii: "."))
         padded(ms % 1_000, width: 3)
         byte(UInt8(ascii: "Z"))
-    }
-
-    /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-    static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     // MARK: Text fields

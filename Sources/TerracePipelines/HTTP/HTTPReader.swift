@@ -100,31 +100,27 @@ struct HTTPReader: Sendable {
                 pageNumber += 1
             }
         case .nextURL(let next):
-            var current = url
-            var query = parameters
-            var pageNumber = 1
-            while true {
-                let page = try await fetch(current, query, headers)
-                let found = try records(page.body, current, pageNumber)
-                if !found.isEmpty { try await deliver(found, location(current, pageNumber)) }
-                guard !found.isEmpty, let following = JSONPath.text(next, in: page.body) else { return }
-                current = Self.resolve(following, against: current)
-                query = []  // the next URL carries its own parameters
-                pageNumber += 1
-            }
+            try await follow(url, parameters: parameters, headers: headers, deliver) { JSONPath.text(next, in: $0.body) }
         case .linkHeader:
-            var current = url
-            var query = parameters
-            var pageNumber = 1
-            while true {
-                let page = try await fetch(current, query, headers)
-                let found = try records(page.body, current, pageNumber)
-                if !found.isEmpty { try await deliver(found, location(current, pageNumber)) }
-                guard !found.isEmpty, let following = Self.nextLink(page.link) else { return }
-                current = Self.resolve(following, against: current)
-                query = []
-                pageNumber += 1
-            }
+            try await follow(url, parameters: parameters, headers: headers, deliver) { Self.nextLink($0.link) }
+        }
+    }
+
+    /// Pages that name the next page's URL (in the body or a header), until one has no records
+    /// or names none.
+    private func follow(_ url: String, parameters: [(String, String)], headers: [(String, String)], _ deliver: @escaping Deliver,
+                        next: (Page) -> String?) async throws {
+        var current = url
+        var query = parameters
+        var pageNumber = 1
+        while true {
+            let page = try await fetch(current, query, headers)
+            let found = try records(page.body, current, pageNumber)
+            if !found.isEmpty { try await deliver(found, location(current, pageNumber)) }
+            guard !found.isEmpty, let following = next(page) else { return }
+            current = Self.resolve(following, against: current)
+            query = []  // the next URL carries its own parameters
+            pageNumber += 1
         }
     }
 

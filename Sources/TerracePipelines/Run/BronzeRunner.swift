@@ -179,7 +179,8 @@ public struct BronzeRunner: Sendable {
         case .file(var spec):
             if let location = override["location"]?.stringValue { spec.location = location }
             let reader = FileSourceReader(source: source.name, spec: spec, cloud: cloud, projectDirectory: options.projectDirectory)
-            try await reader.read { records, location in try await sink.accept(records, at: location) }
+            try await reader.read({ records, location in try await sink.accept(records, at: location) },
+                                  reject: { message, location in try await sink.reject(message, at: location) })
         case .postgres(let spec):
             let variable = override["connection"]?.stringValue ?? spec.connectionVariable
             guard let connection = options.variables(variable), !connection.isEmpty else {
@@ -287,13 +288,14 @@ final class SourceSink: @unchecked Sendable {
         try await mutex.withLock { try await self.write(records, at: location) }
     }
 
+    /// A record the reader could not read, counted against `--max-bad-records`.
+    func reject(_ message: String, at location: String) async throws {
+        try await mutex.withLock { try self.reject(RejectedRecord(location: location, message: message)) }
+    }
+
     private func write(_ records: [JSON], at location: String) async throws {
         for (index, record) in records.enumerated() {
             if let rowLimit, writer.records >= rowLimit { throw RowLimitReached() }
-            if case .string(let text) = record, text.hasPrefix(FileSourceReader.badMarker) {
-                try reject(RejectedRecord(location: location, message: String(text.dropFirst(FileSourceReader.badMarker.count))))
-                continue
-            }
             let place = "\(location), record \(index + 1)"
             let admitted: JSON
             do {

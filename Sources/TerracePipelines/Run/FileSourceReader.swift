@@ -16,8 +16,11 @@ struct FileSourceReader: Sendable {
     let projectDirectory: String
 
     typealias Deliver = @Sendable (_ records: [JSON], _ location: String) async throws -> Void
+    typealias Reject = @Sendable (_ message: String, _ location: String) async throws -> Void
 
-    func read(_ deliver: @escaping Deliver) async throws {
+    /// Reads the file: records to `deliver`, unreadable ones (a malformed line, a CSV row of the
+    /// wrong width) to `reject`, both named by the file and where in it.
+    func read(_ deliver: @escaping Deliver, reject: @escaping Reject) async throws {
         var path = spec.location
         var temporary: String?
         if path.hasPrefix("http://") || path.hasPrefix("https://") || path.hasPrefix("gs://") {
@@ -36,12 +39,12 @@ struct FileSourceReader: Sendable {
         DispatchQueue.global().async {
             do {
                 try reader.read(path: local, batch: { records in
-                    guard handoff.send(.records(records)) else { throw Cancelled() }
+                    guard handoff.send(.records(records)) else { throw HandoffCancelled() }
                 }, bad: { bad in
-                    guard handoff.send(.bad(bad)) else { throw Cancelled() }
+                    guard handoff.send(.bad(bad)) else { throw HandoffCancelled() }
                 })
                 handoff.finish(nil)
-            } catch is Cancelled {
+            } catch is HandoffCancelled {
                 handoff.finish(nil)
             } catch let error as FileReadError {
                 handoff.finish(PipelineError("source \(source): \(error.description.replacingPath(local, with: shown))"))
@@ -50,31 +53,21 @@ struct FileSourceReader: Sendable {
             }
         }
         var batch = 0
-        do {
-            while let item = try await handoff.next() {
-                switch item {
-                case .records(let records):
-                    batch += 1
-                    try await deliver(records, "\(shown) (batch \(batch))")
-                case .bad(let bad):
-                    try await deliver([.string(Self.badMarker + bad.message)], "\(shown), line \(bad.line)")
-                }
+        try await handoff.drain { item in
+            switch item {
+            case .records(let records):
+                batch += 1
+                try await deliver(records, "\(shown) (batch \(batch))")
+            case .bad(let bad):
+                try await reject(bad.message, "\(shown), line \(bad.line)")
             }
-        } catch {
-            handoff.cancel()
-            throw error
         }
     }
-
-    /// A bad record travels as a string starting with this, so the sink counts it as bad.
-    static let badMarker = "\u{0}terrace-bad-record:"
 
     enum Item: Sendable {
         case records([JSON])
         case bad(BadRecord)
     }
-
-    struct Cancelled: Error {}
 
     private func download(_ location: String, to file: String) async throws {
         var url = location
@@ -117,6 +110,9 @@ extension String {
         return String(self[..<range.lowerBound]) + shown + String(self[range.upperBound...])
     }
 }
+
+/// What a producer feeding a ``Handoff`` throws to stop once the consumer has gone.
+struct HandoffCancelled: Error {}
 
 /// A one-slot handoff from a producing thread to an async consumer: `send` blocks the producer
 /// while the slot is full, `next` suspends the consumer while it is empty.
@@ -178,6 +174,17 @@ final class Handoff<T: Sendable>: @unchecked Sendable {
         slot = nil
         pthread_cond_broadcast(&condition)
         pthread_mutex_unlock(&mutex)
+    }
+
+    /// Hands every value to `body` until the producer finishes (rethrowing its failure); when
+    /// `body` throws, the producer is told to stop.
+    func drain(_ body: (T) async throws -> Void) async throws {
+        do {
+            while let value = try await next() { try await body(value) }
+        } catch {
+            cancel()
+            throw error
+        }
     }
 
     /// The next value, or nil once the producer finished.

@@ -43,10 +43,10 @@ struct PostgresSourceReader: Sendable {
                 let connection = try PostgresConnection(connectionString: connectionString)
                 defer { connection.close() }
                 try connection.stream(sql, parameters: parameters, batchSize: 5_000) { _, batch in
-                    guard handoff.send(batch.map { .object($0) }) else { throw FileSourceReader.Cancelled() }
+                    guard handoff.send(batch.map { .object($0) }) else { throw HandoffCancelled() }
                 }
                 handoff.finish(nil)
-            } catch is FileSourceReader.Cancelled {
+            } catch is HandoffCancelled {
                 handoff.finish(nil)
             } catch let error as PostgresError {
                 let what = error.kind == .connection ? "cannot connect to PostgreSQL" : "PostgreSQL refused the query"
@@ -56,14 +56,9 @@ struct PostgresSourceReader: Sendable {
             }
         }
         var batch = 0
-        do {
-            while let records = try await handoff.next() {
-                batch += 1
-                try await deliver(records, "\(spec.table ?? "query") (batch \(batch))")
-            }
-        } catch {
-            handoff.cancel()
-            throw error
+        try await handoff.drain { records in
+            batch += 1
+            try await deliver(records, "\(spec.table ?? "query") (batch \(batch))")
         }
     }
 }
