@@ -44,13 +44,16 @@ let package = Package(
         .target(name: "BigQueryEngine", dependencies: ["GoogleSQL", "BigQueryFunctions", "TerraceSQLite", "TerraceJSON"], exclude: ["README.md"]),
         // PostgreSQL over libpq: connections and streamed query results (a bronze source).
         .target(name: "TerracePostgres", dependencies: ["CPostgres", "TerraceJSON"], exclude: ["README.md"]),
-        // Bronze pipelines: source declarations, readers, landing in the lake, loading into BigQuery.
+        // Pipelines: bronze sources, readers, landing in the lake, loading into BigQuery; running models and data tests.
         .target(
             name: "TerracePipelines",
             dependencies: [
                 "TerraceJSON", "TerraceHTTP", "GoogleCloud", "TerraceCompression", "TerraceCrypto", "TerracePostgres", "TerraceTime", "TerraceDSL",
+                "TerraceModels",
             ],
             exclude: ["README.md"]),
+        // Silver and gold: SQL model files, references, the DAG, selection, materializations and data tests.
+        .target(name: "TerraceModels", dependencies: ["GoogleSQL", "TerraceJSON"], exclude: ["README.md"]),
         .target(name: "TerraceEngine", dependencies: ["TerraceDSL", "GoogleCloud", "TerraceJSON", "GCPNaming", "TerraceCrypto"], exclude: ["README.md"]),
         .target(
             name: "LocalCloud",
@@ -69,8 +72,9 @@ let package = Package(
         ),
         // This platform's declarations, compiled into the binary (like a CDK app).
         .target(name: "Infra", dependencies: ["TerraceDSL"], path: "infra", exclude: ["README.md"]),
-        // This platform's pipelines: bronze sources (and, later, models).
-        .target(name: "Pipelines", dependencies: ["TerraceDSL", "TerracePipelines"], path: "pipelines", exclude: ["README.md"]),
+        // This platform's pipelines: bronze sources in Swift; the SQL models (silver/, gold/, tests/) are read at run time.
+        .target(name: "Pipelines", dependencies: ["TerraceDSL", "TerracePipelines"], path: "pipelines",
+                exclude: ["README.md", "silver", "gold", "tests"]),
         .target(
             name: "TerraceCLI",
             dependencies: [
@@ -101,7 +105,7 @@ let package = Package(
             dependencies: [
                 "TestStacks", "GoogleSQL", "BigQueryFunctions", "BigQueryEngine",
                 "LocalCloud", "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "TerraceCompression", "TerraceHTTP", "TerraceCLI",
-                "GoogleCloud", "TerraceDSL", "TerraceEngine", "GCPNaming", "Infra", "TerraceTime", "TerracePostgres", "TerracePipelines", "Pipelines",
+                "GoogleCloud", "TerraceDSL", "TerraceEngine", "GCPNaming", "Infra", "TerraceTime", "TerracePostgres", "TerracePipelines", "Pipelines", "TerraceModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

@@ -17,6 +17,7 @@ SEED=${BENCH_BRONZE_SEED:-20240101}
 for b in "$BIN" "$FIXTURE"; do
   [ -x "$b" ] || { echo "bench-bronze: $b is missing; build it with: swift build -c release --product $(basename "$b")" >&2; exit 1; }
 done
+[ -x /usr/bin/time ] || { echo "bench-bronze: GNU time measures peak memory; install it with: bash scripts/deps.sh --bench" >&2; exit 1; }
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/python" -c "import dlt, duckdb" 2>/dev/null || "$VENV/bin/pip" install -q "dlt[duckdb]"
 

@@ -16,6 +16,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -88,17 +89,22 @@ def serve(pages, empty):
 
 
 def timed(command, env=None, cwd=None):
-    """Runs a command; answers (seconds, peak RSS in MB, output)."""
-    start = time.monotonic()
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    # wait4 gives this child's own peak RSS (not the sum over every child so far).
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.monotonic() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        sys.exit(f"bench-bronze: {' '.join(command[:3])} failed ({process.returncode}):\n{output.decode(errors='replace')}")
-    return elapsed, usage.ru_maxrss / 1024, output.decode(errors="replace")
+    """Runs a command; answers (seconds, peak RSS in MB, output).
+
+    The peak is GNU time's: the command is forked from /usr/bin/time, not from this process.
+    Linux keeps the pre-exec high-water mark of a forked child, so wait4 on a child forked from
+    this Python (which holds every generated page) would report this script's own size.
+    """
+    with tempfile.NamedTemporaryFile("r") as report:
+        start = time.monotonic()
+        process = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name] + command, cwd=cwd, env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        elapsed = time.monotonic() - start
+        output = process.stdout.decode(errors="replace")
+        if process.returncode != 0:
+            sys.exit(f"bench-bronze: {' '.join(command[:3])} failed ({process.returncode}):\n{output}")
+        peak_kb = int(report.read().strip().splitlines()[-1])
+    return elapsed, peak_kb / 1024, output
 
 
 def bigquery(base, project, sql):
@@ -173,7 +179,7 @@ def main():
                        {"datasetReference": {"projectId": project, "datasetId": "fx_raw"}})]:
         urllib.request.urlopen(urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}))
     terrace_seconds, terrace_mb, output = timed(
-        [os.path.abspath(args.fixture_bin), "run", "--env", "bench", "--select", "source:line_items", "--date", "2024-06-01"] + os.environ.get("BENCH_BRONZE_RUN_ARGS", "").split(),
+        os.environ.get("BENCH_BRONZE_WRAPPER", "").split() + [os.path.abspath(args.fixture_bin), "run", "--env", "bench", "--select", "source:line_items", "--date", "2024-06-01"] + os.environ.get("BENCH_BRONZE_RUN_ARGS", "").split(),
         cwd=directory, env={**os.environ, "NO_COLOR": "1"})
     print("bench-bronze: " + " ".join(line.strip() for line in output.splitlines() if line.startswith("line_items:")))
     terrace_rows = bigquery(args.base_url, project, "SELECT id, cart_id, product_id, quantity, price FROM fx_raw.line_items")

@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(pkg-config libcurl4-openssl-dev libssl-dev libjansson-dev libsqlite3-dev zlib1g-dev libre2-dev libpq-dev postgresql)
-[ "${1:-}" = "--bench" ] && packages+=(wrk)
+[ "${1:-}" = "--bench" ] && packages+=(wrk time)
 
 missing=()
 for p in "${packages[@]}"; do

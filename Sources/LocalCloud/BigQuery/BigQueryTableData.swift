@@ -27,6 +27,7 @@ extension BigQueryService {
             guard !fields.isEmpty else {
                 throw GCPError.invalid("The destination table has no schema.")
             }
+            let layout = RowCodec.Layout(fields)
             // Encode every row first: with skipInvalidRows false, one bad row stops them all.
             var encoded: [(index: Int, insertID: String?, values: [SQLValue])] = []
             var errors: [JSON] = []
@@ -36,7 +37,7 @@ extension BigQueryService {
                     continue
                 }
                 do {
-                    encoded.append((index, row["insertId"]?.stringValue, try RowCodec.encode(object, fields: fields, ignoreUnknownValues: ignoreUnknown)))
+                    encoded.append((index, row["insertId"]?.stringValue, try RowCodec.encode(object, layout: layout, ignoreUnknownValues: ignoreUnknown)))
                 } catch let error as RowError {
                     errors.append(Self.insertError(index, error))
                 }

@@ -25,30 +25,52 @@ struct BronzeLoader {
         var affectedRows: Int64
     }
 
-    func load(uris: [String], fields: [SchemaField], disposition: WriteDisposition, expectedRows: Int64,
-              snapshotDate: String?, samples: [String: String] = [:]) async throws -> Outcome {
-        let existing = try await tableResource(table)
-        var combined = fields
-        if let existing, disposition != .replace {
-            combined = try Self.evolve(existing: (existing["schema"]?["fields"]?.arrayValue ?? []).compactMap(SchemaField.init(json:)),
-                                       with: fields, source: source, runID: runID, samples: samples)
-        }
-        // 1. Stage.
+    /// The staging table's rows, when the run's parts were staged while it read (``StagedLoads``).
+    struct Staged: Sendable {
+        var schema: [SchemaField]
+        var rows: Int64
+    }
+
+    /// The schema the run's rows are staged and committed with: the table's own (the run's new
+    /// fields added at the end, so the MERGE's columns and nested fields line up with the
+    /// table's), or the run's for a replace or a new table.
+    func schema(for fields: [SchemaField], existing: JSON?, disposition: WriteDisposition, samples: [String: String] = [:]) throws -> [SchemaField] {
+        guard let existing, disposition != .replace else { return fields }
+        return try Self.evolve(existing: (existing["schema"]?["fields"]?.arrayValue ?? []).compactMap(SchemaField.init(json:)),
+                               with: fields, source: source, runID: runID, samples: samples)
+    }
+
+    /// Loads `uris` into the staging table with `schema`, replacing it (`append` false) or
+    /// adding to it; answers the job's `outputRows`.
+    func stage(uris: [String], schema: [SchemaField], append: Bool) async throws -> Int64 {
         let loaded = try await runJob(step: "stage", [
             "load": [
                 "sourceUris": .array(uris.map { .string($0) }),
                 "sourceFormat": "NEWLINE_DELIMITED_JSON",
                 "destinationTable": tableReference(staging),
-                // Staged with the table's schema (the run's new fields added at the end), so
-                // the MERGE's columns and nested fields line up with the table's.
-                "schema": ["fields": .array(combined.map(\.json))],
-                "writeDisposition": "WRITE_TRUNCATE",
+                "schema": ["fields": .array(schema.map(\.json))],
+                "writeDisposition": .string(append ? "WRITE_APPEND" : "WRITE_TRUNCATE"),
                 "createDisposition": "CREATE_IF_NEEDED",
                 "maxBadRecords": 0,
             ],
         ])
-        var outcome = Outcome(loadedRows: loaded["statistics"]?["load"]?["outputRows"]?.intValue ?? -1, affectedRows: 0)
+        return loaded["statistics"]?["load"]?["outputRows"]?.intValue ?? -1
+    }
+
+    /// Stages the run (unless `staged` already holds it with the right schema), reconciles the
+    /// staged count with the manifest's, and commits.
+    func load(uris: [String], fields: [SchemaField], disposition: WriteDisposition, expectedRows: Int64,
+              snapshotDate: String?, samples: [String: String] = [:], staged: Staged? = nil) async throws -> Outcome {
+        let existing = try await tableResource(table)
+        let combined = try schema(for: fields, existing: existing, disposition: disposition, samples: samples)
+        // 1. Stage.
+        var outcome = Outcome(loadedRows: -1, affectedRows: 0)
         do {
+            if let staged, staged.schema == combined {
+                outcome.loadedRows = staged.rows
+            } else {
+                outcome.loadedRows = try await stage(uris: uris, schema: combined, append: false)
+            }
             // 2. Reconcile.
             guard outcome.loadedRows == expectedRows else {
                 throw PipelineError("source \(source): run \(runID) landed \(expectedRows) records but the load job loaded \(outcome.loadedRows); "
@@ -192,22 +214,11 @@ struct BronzeLoader {
 
     /// Inserts a job and waits until it is DONE; its error fails the run, named.
     func runJob(step: String, _ configuration: JSON) async throws -> JSON {
-        let jobID = "terrace_\(table)_\(runID)_\(step)_\(UInt32.random(in: 0...UInt32.max))"
-        var job = try await bigquery.post("projects/\(URLEncoding.component(project))/jobs", body: [
-            "jobReference": ["projectId": .string(project), "jobId": .string(jobID), "location": .string(location)],
-            "configuration": configuration,
-        ])
-        var polls = 0
-        while job["status"]?["state"]?.stringValue != "DONE" {
-            try await poll(polls)
-            polls += 1
-            job = try await bigquery.get("projects/\(URLEncoding.component(project))/jobs/\(jobID)", query: [("location", location)])
+        let jobs = BigQueryJobs(bigquery: bigquery, project: project, location: location, poll: poll)
+        do {
+            return try await jobs.run(configuration, jobID: "terrace_\(table)_\(runID)_\(step)_\(UInt32.random(in: 0...UInt32.max))")
+        } catch let failure as BigQueryJobs.Failure {
+            throw PipelineError("source \(source): the \(step) job of run \(runID) failed (\(failure.reason)): \(failure)")
         }
-        if let error = job["status"]?["errorResult"] {
-            let details = (job["status"]?["errors"]?.arrayValue ?? []).prefix(3).compactMap { $0["message"]?.stringValue }
-            throw PipelineError("source \(source): the \(step) job of run \(runID) failed (\(error["reason"]?.stringValue ?? "error")): "
-                                    + "\(error["message"]?.stringValue ?? "")\(details.isEmpty ? "" : " — " + details.joined(separator: "; "))")
-        }
-        return job
     }
 }

@@ -33,6 +33,9 @@ public struct BronzeRunOptions: Sendable {
     public var poll: @Sendable (Int) async throws -> Void
     /// Relative file-source paths start here.
     public var projectDirectory = "."
+    /// Records per landed part: small enough that BigQuery loads the first parts while the
+    /// source is still being read, large enough that a big run is a handful of objects.
+    public var recordsPerPart: Int64 = 100_000
 
     public init(environment: String, project: String, bucket: String, dataset: String, location: String = "US", logicalDate: String,
                 runID: String? = nil, maxBadRecords: Int = 0, overrides: [String: JSON] = [:],
@@ -142,29 +145,42 @@ public struct BronzeRunner: Sendable {
         // The same logical run again replaces what it wrote.
         try await deleteObjects(prefix: prefix)
         let state = try await readState(base + "_state.json")
-        let writer = try LakeWriter(cloud: cloud, bucket: options.bucket, prefix: prefix)
-        let sink = SourceSink(source: source, writer: writer, runID: runID, options: options, rowLimit: rowLimit, progress: progress)
-        do {
-            try await read(source, override: override, since: state["cursor"]?.stringValue, into: sink)
-        } catch is RowLimitReached {}
-        let (parts, fields, bad, cursor, samples) = try await sink.finish()
-        result.readSeconds = clock() - readStart
-        result.records = writer.records
-        result.objects = parts.count
-        result.bytes = parts.reduce(0) { $0 + $1.bytes }
-        result.badRecords = bad
-        try await writeManifest(prefix: prefix, source: name, runID: runID, parts: parts, fields: fields, rawBytes: writer.rawBytes)
-        guard writer.records > 0 else { return }
-        progress(SourceProgress(source: name, records: writer.records, bytes: result.bytes, phase: "loading"))
-        let loadStart = clock()
         let loader = BronzeLoader(bigquery: cloud.bigquery, project: options.project, dataset: options.dataset, source: name, runID: runID,
                                   location: options.location, poll: options.poll)
-        let outcome = try await loader.load(uris: parts.map { "gs://\(options.bucket)/\($0.name)" }, fields: fields,
-                                            disposition: source.disposition, expectedRows: writer.records,
-                                            snapshotDate: source.disposition == .periodic ? options.logicalDate : nil, samples: samples)
-        result.loadedRows = outcome.loadedRows
-        result.loadSeconds = clock() - loadStart
-        if let cursor { try await writeState(base + "_state.json", ["cursor": .string(cursor), "run_id": .string(runID)]) }
+        // Parts are staged in BigQuery while the source is still being read.
+        let staged = StagedLoads(loader: loader, bucket: options.bucket, disposition: source.disposition,
+                                 existing: try await loader.tableResource(loader.table))
+        do {
+            let writer = try LakeWriter(cloud: cloud, bucket: options.bucket, prefix: prefix, recordsPerPart: options.recordsPerPart)
+            let sink = SourceSink(source: source, writer: writer, runID: runID, options: options, rowLimit: rowLimit, staged: staged,
+                                  progress: progress)
+            do {
+                try await read(source, override: override, since: state["cursor"]?.stringValue, into: sink)
+            } catch is RowLimitReached {}
+            let (parts, fields, bad, cursor, samples) = try await sink.finish()
+            result.readSeconds = clock() - readStart
+            result.records = writer.records
+            result.objects = parts.count
+            result.bytes = parts.reduce(0) { $0 + $1.bytes }
+            result.badRecords = bad
+            try await writeManifest(prefix: prefix, source: name, runID: runID, parts: parts, fields: fields, rawBytes: writer.rawBytes)
+            guard writer.records > 0 else {
+                await staged.discard()
+                return
+            }
+            progress(SourceProgress(source: name, records: writer.records, bytes: result.bytes, phase: "loading"))
+            let loadStart = clock()
+            let outcome = try await loader.load(uris: parts.map { "gs://\(options.bucket)/\($0.name)" }, fields: fields,
+                                                disposition: source.disposition, expectedRows: writer.records,
+                                                snapshotDate: source.disposition == .periodic ? options.logicalDate : nil, samples: samples,
+                                                staged: await staged.finish(partCount: parts.count))
+            result.loadedRows = outcome.loadedRows
+            result.loadSeconds = clock() - loadStart
+            if let cursor { try await writeState(base + "_state.json", ["cursor": .string(cursor), "run_id": .string(runID)]) }
+        } catch {
+            await staged.discard()
+            throw error
+        }
     }
 
     /// Reads `source` into `sink`.
@@ -268,11 +284,15 @@ final class SourceSink: @unchecked Sendable {
     /// The metadata columns every landed record carries, encoded once.
     private let metadata: [UInt8]
     private var lastProgress: Int64 = 0
+    /// Where landed parts go to be staged, and how many went.
+    private let staged: StagedLoads?
+    private var partsStaged = 0
 
-    init(source: Source, writer: LakeWriter, runID: String, options: BronzeRunOptions, rowLimit: Int64?,
+    init(source: Source, writer: LakeWriter, runID: String, options: BronzeRunOptions, rowLimit: Int64?, staged: StagedLoads? = nil,
          progress: @escaping @Sendable (SourceProgress) -> Void) {
         self.source = source
         self.writer = writer
+        self.staged = staged
         self.runID = runID
         self.options = options
         self.rowLimit = rowLimit
@@ -314,6 +334,7 @@ final class SourceSink: @unchecked Sendable {
                 if cursor == nil || Self.less(cursor!, value) { cursor = value }
             }
             try await writer.write(admitted, suffix: metadata)
+            if writer.parts.count > partsStaged { await stageNewParts() }
         }
         if writer.records - lastProgress >= 10_000 || records.isEmpty {
             lastProgress = writer.records
@@ -341,11 +362,8 @@ final class SourceSink: @unchecked Sendable {
     func finish() async throws -> ([LandedPart], [SchemaField], Int, String?, [String: String]) {
         try await mutex.withLock { () async throws -> Int in 0 }
         let parts = try await writer.finish()
-        var fields = tracker.fields
-        fields.append(SchemaField("_ingested_at", "TIMESTAMP"))
-        fields.append(SchemaField("_run_id", "STRING"))
-        fields.append(SchemaField("_source", "STRING"))
-        if source.disposition == .periodic { fields.append(SchemaField("_snapshot_date", "DATE")) }
+        await stageNewParts()
+        let fields = self.fields
         let mark: String? = switch cursor {
         case .string(let text)?: text
         case .int(let number)?: String(number)
@@ -353,6 +371,24 @@ final class SourceSink: @unchecked Sendable {
         default: nil
         }
         return (parts, fields, bad.count, mark, tracker.samples)
+    }
+
+    /// The schema so far, with the metadata columns.
+    private var fields: [SchemaField] {
+        var fields = tracker.fields
+        fields.append(SchemaField("_ingested_at", "TIMESTAMP"))
+        fields.append(SchemaField("_run_id", "STRING"))
+        fields.append(SchemaField("_source", "STRING"))
+        if source.disposition == .periodic { fields.append(SchemaField("_snapshot_date", "DATE")) }
+        return fields
+    }
+
+    /// Hands the parts landed since the last call to the staged loads, with the schema so far.
+    private func stageNewParts() async {
+        guard let staged else { return }
+        let fields = self.fields
+        for part in writer.parts[partsStaged...] { await staged.enqueue(part, fields: fields) }
+        partsStaged = writer.parts.count
     }
 
     /// Cursor order: numbers numerically, anything else by text.

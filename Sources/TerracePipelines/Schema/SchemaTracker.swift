@@ -52,6 +52,11 @@ public struct SchemaTracker: Sendable {
     let contract: SchemaContract
     /// Inferred fields in order of first appearance.
     private(set) var root = Node(type: .record)
+    /// The top-level scalar fields a record can carry unchanged, by name: a record made only of
+    /// these, each with a value of its type, passes without touching the schema (most records).
+    private var settled: [String: Settled] = [:]
+    /// Required top-level fields (declared with `required`).
+    private var requiredCount = 0
 
     public init(declared: [Column]?, contract: SchemaContract) {
         self.declared = declared
@@ -63,6 +68,56 @@ public struct SchemaTracker: Sendable {
                                                   description: column.description)
             }
         }
+        settle()
+    }
+
+    /// A top-level scalar field a record may carry as is.
+    struct Settled: Sendable {
+        enum Scalar: Sendable { case integer, float, string, boolean }
+        var scalar: Scalar
+        /// The declared type, whose values are checked (nil: inferred).
+        var declared: String?
+        var required: Bool
+    }
+
+    /// Rebuilds `settled` from the schema.
+    private mutating func settle() {
+        settled = [:]
+        requiredCount = 0
+        for (name, node) in root.children {
+            if node.required { requiredCount += 1 }
+            guard !node.repeated, node.declared || node.sample != nil, case .scalar(let type) = node.type,
+                  SchemaTracker.columnName(name) == name else { continue }
+            let scalar: Settled.Scalar
+            switch type {
+            case "INTEGER": scalar = .integer
+            case "FLOAT": scalar = .float
+            case "STRING": scalar = .string
+            case "BOOLEAN": scalar = .boolean
+            default: continue
+            }
+            settled[name] = Settled(scalar: scalar, declared: node.declared ? type : nil, required: node.required)
+        }
+    }
+
+    /// Whether `fields` are all settled scalars with values of their types (declared ones
+    /// checked), so the record lands as it came and the schema learns nothing from it.
+    private func passesSettled(_ fields: [String: JSON], at location: String) throws -> Bool {
+        var required = 0
+        for (name, value) in fields {
+            guard let field = settled[name] else { return false }
+            if let declared = field.declared {
+                guard !value.isNull else { return false }
+                try Self.check(value, against: declared, path: name, location: location)
+            } else {
+                switch (field.scalar, value) {
+                case (.integer, .int), (.float, .int), (.float, .double), (.string, .string), (.boolean, .bool): break
+                default: return false
+                }
+            }
+            if field.required { required += 1 }
+        }
+        return required == requiredCount
     }
 
     indirect enum Kind: Sendable, Equatable {
@@ -89,7 +144,9 @@ public struct SchemaTracker: Sendable {
         guard case .object(let fields) = record else {
             throw RejectedRecord(location: location, message: "a record must be a JSON object, got \(record.encoded().prefix(80))")
         }
+        if try passesSettled(fields, at: location) { return record }
         var out: [String: JSON] = [:]
+        var schemaChanged = false
         var changed = false
         var newNames: [String] = []
         // Encoded only when a field first appears or conflicts: most records add nothing new.
@@ -112,17 +169,27 @@ public struct SchemaTracker: Sendable {
                 case .evolve: break
                 }
             }
-            var node = root.children[name] ?? Node(type: .json)
             let isNew = root.children[name] == nil
-            if isNew { newNames.append(name) }
-            out[name] = try Self.merge(value, into: &node, isNew: isNew, path: name, sample: sample, location: location, changed: &changed)
-            root.children[name] = node
+            if isNew {
+                var node = Node(type: .json)
+                out[name] = try Self.merge(value, into: &node, isNew: true, path: name, sample: sample, location: location, changed: &changed,
+                                           schemaChanged: &schemaChanged)
+                root.children[name] = node
+                newNames.append(name)
+            } else {
+                // Merged in place: a copy of the node would copy its children on every record.
+                out[name] = try Self.merge(value, into: &root.children[name]!, isNew: false, path: name, sample: sample, location: location,
+                                           changed: &changed, schemaChanged: &schemaChanged)
+            }
         }
         // A JSON object's field order is not kept, so new fields join the schema sorted: the
         // schema's order must not depend on a dictionary's.
         root.fieldOrder += newNames.sorted()
-        for name in root.fieldOrder where root.children[name]?.required == true && out[name] == nil {
-            throw RejectedRecord(location: location, message: "required field \(name) is missing or null")
+        if schemaChanged || !newNames.isEmpty { settle() }
+        if requiredCount > 0 {
+            for name in root.fieldOrder where root.children[name]?.required == true && out[name] == nil {
+                throw RejectedRecord(location: location, message: "required field \(name) is missing or null")
+            }
         }
         return changed ? .object(out) : record
     }
@@ -130,7 +197,7 @@ public struct SchemaTracker: Sendable {
     /// Folds `value`'s type into `node` and answers the value to land (`changed` is set when it
     /// differs from `value`: fields renamed or nulls dropped inside it).
     static func merge(_ value: JSON, into node: inout Node, isNew: Bool, path: String, sample: () -> String, location: String,
-                      changed: inout Bool) throws -> JSON {
+                      changed: inout Bool, schemaChanged: inout Bool) throws -> JSON {
         if node.declared, case .scalar(let type) = node.type {
             try check(value, against: type, path: path, location: location)
             return value
@@ -141,11 +208,13 @@ public struct SchemaTracker: Sendable {
             node.type = kind
             node.repeated = repeated
             node.sample = String(sample().prefix(200))
+            schemaChanged = true
         } else if node.repeated != repeated || !compatible(node.type, kind) {
             throw PipelineError("field \(path) changed type: it was \(describe(node.type, node.repeated)) (first in \(node.sample ?? "?")), "
                                     + "but \(location) has \(describe(kind, repeated)) (\(sample().prefix(200))); fix the source or declare the column")
         } else if case .scalar("INTEGER") = node.type, case .scalar("FLOAT") = kind {
             node.type = kind
+            schemaChanged = true
         }
         guard case .record = node.type else { return value }
         // Objects (or arrays of objects): their fields are tracked like the top level's.
@@ -163,12 +232,16 @@ public struct SchemaTracker: Sendable {
                 }
                 let name = columnName(rawName)
                 if name != rawName { anyChanged = true }
-                var childNode = node.children[name] ?? Node(type: .json)
-                let childIsNew = node.children[name] == nil
-                if childIsNew { newNames.append(name) }
-                out[name] = try merge(child, into: &childNode, isNew: childIsNew, path: path + "." + name, sample: sample, location: location,
-                                      changed: &anyChanged)
-                node.children[name] = childNode
+                if node.children[name] == nil {
+                    var childNode = Node(type: .json)
+                    out[name] = try merge(child, into: &childNode, isNew: true, path: path + "." + name, sample: sample, location: location,
+                                          changed: &anyChanged, schemaChanged: &schemaChanged)
+                    node.children[name] = childNode
+                    newNames.append(name)
+                } else {
+                    out[name] = try merge(child, into: &node.children[name]!, isNew: false, path: path + "." + name, sample: sample,
+                                          location: location, changed: &anyChanged, schemaChanged: &schemaChanged)
+                }
             }
             node.fieldOrder += newNames.sorted()
             rewritten.append(.object(out))

@@ -22,19 +22,43 @@ struct RowError: Error, Sendable, Equatable {
 enum RowCodec {
     // MARK: Encoding a row
 
-    /// The column values of `object` (an insertAll row's `json`, an NDJSON line) for `fields`.
-    static func encode(_ object: [String: JSON], fields: [FieldSchema], ignoreUnknownValues: Bool) throws(RowError) -> [SQLValue] {
-        let byName = Dictionary(object.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
-        if !ignoreUnknownValues {
-            let known = Set(fields.map { $0.name.lowercased() })
-            if let unknown = object.keys.sorted().first(where: { !known.contains($0.lowercased()) }) {
-                throw RowError(location: unknown, message: "no such field: \(unknown).")
+    /// The top-level fields of a table, with their positions by name, computed once per load or
+    /// insert rather than once per row.
+    struct Layout {
+        let fields: [FieldSchema]
+        /// Position by the field's name as declared, and by its lowercased name (names match
+        /// case-insensitively, as in BigQuery).
+        let exact: [String: Int]
+        let folded: [String: Int]
+
+        init(_ fields: [FieldSchema]) {
+            self.fields = fields
+            exact = Dictionary(fields.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+            folded = Dictionary(fields.enumerated().map { ($1.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        }
+
+        func position(of key: String) -> Int? { exact[key] ?? folded[key.lowercased()] }
+    }
+
+    /// The column values of `object` (an insertAll row's `json`, an NDJSON line) for the layout's fields.
+    static func encode(_ object: [String: JSON], layout: Layout, ignoreUnknownValues: Bool) throws(RowError) -> [SQLValue] {
+        var given = [JSON?](repeating: nil, count: layout.fields.count)
+        var unknown = false
+        for (key, value) in object {
+            guard let position = layout.position(of: key) else {
+                unknown = true
+                continue
             }
+            // Two keys differing only in case name one field: the one met first wins.
+            if given[position] == nil { given[position] = value }
+        }
+        if unknown && !ignoreUnknownValues, let name = object.keys.sorted().first(where: { layout.position(of: $0) == nil }) {
+            throw RowError(location: name, message: "no such field: \(name).")
         }
         var values: [SQLValue] = []
-        values.reserveCapacity(fields.count)
-        for field in fields {
-            values.append(try column(byName[field.name.lowercased()], field: field, path: field.name, ignoreUnknownValues: ignoreUnknownValues))
+        values.reserveCapacity(layout.fields.count)
+        for (field, value) in zip(layout.fields, given) {
+            values.append(try column(value, field: field, path: field.name, ignoreUnknownValues: ignoreUnknownValues))
         }
         return values
     }

@@ -60,7 +60,11 @@ extension BigQueryService {
         for (source, rowsTable) in zip(sources, readFrom) {
             guard let rowsTable else { continue }
             let parsed = FieldSchema.fields(of: source.table["schema"])
-            let (rows, bytes) = try RowStore.statistics(db, rowsTable, fields: parsed)
+            // The source's own counts, kept by every job and statement that changes its rows;
+            // counted from the rows only when a table lacks them.
+            let (rows, bytes) = try source.table["numRows"]?.intValue.flatMap { rows in
+                source.table["numBytes"]?.intValue.map { (rows, $0) }
+            } ?? RowStore.statistics(db, rowsTable, fields: parsed)
             if !parsed.isEmpty && rows > 0 {
                 let columns = parsed.map(\.column).joined(separator: ", ")
                 try db.execute("INSERT INTO \(destination.rowsTable) (\(columns)) SELECT \(columns) FROM \(rowsTable) ORDER BY _row")

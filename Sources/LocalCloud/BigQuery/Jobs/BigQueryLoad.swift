@@ -94,6 +94,7 @@ extension BigQueryService {
 
         // The rows.
         let parsed = FieldSchema.fields(of: destination.table["schema"])
+        let layout = RowCodec.Layout(parsed)
         let rowsTable = destination.rowsTable
         var statistics = LoadStatistics()
         var batch: [[SQLValue]] = []
@@ -109,7 +110,7 @@ extension BigQueryService {
                 do {
                     let values: [SQLValue]
                     switch record {
-                    case .json(let object): values = try RowCodec.encode(object, fields: parsed, ignoreUnknownValues: ignoreUnknown)
+                    case .json(let object): values = try RowCodec.encode(object, layout: layout, ignoreUnknownValues: ignoreUnknown)
                     case .csv(let cells): values = try csvValues(cells, fields: parsed, options: options)
                     case .bad(let message): throw RowError(location: "", message: message)
                     }

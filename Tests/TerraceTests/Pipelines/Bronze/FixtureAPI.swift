@@ -73,6 +73,14 @@ final class FixtureAPI: Sendable {
             let next: JSON = start + 40 < Self.count ? .string(String(start + 40)) : .null
             return json(["results": items(start..<(start + 40)), "next_cursor": next])
         }
+        router.get("/growing/items") { request, _ in
+            // Read in order (a cursor): records from 120 on carry a new field, `color`.
+            count(request)
+            let start = int(request, "cursor", 0)
+            let next: JSON = start + 40 < Self.count ? .string(String(start + 40)) : .null
+            let page = (start..<min(start + 40, Self.count)).map { item($0, version: $0 >= 120 ? 2 : 1) }
+            return json(["results": .array(page), "next_cursor": next])
+        }
         router.get("/next/items") { request, _ in
             count(request)
             let start = int(request, "from", 0)
