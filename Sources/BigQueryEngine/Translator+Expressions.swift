@@ -193,7 +193,8 @@ extension Translator {
         }
         let key = FunctionLibrary.Runtime.key(fields[index], at: index)
         let sql = "json_extract(\(value.sql), \(SQLText.quote("$.\"\(key)\"")))"
-        return combine(fromNested(sql, fields[index].type), fields[index].type, [value])
+        let repeatable = FunctionLibrary.isColumnReference(value.sql)
+        return combine(fromNested(sql, fields[index].type, repeatable: repeatable), fields[index].type, [value])
     }
 
     // MARK: Literals and types

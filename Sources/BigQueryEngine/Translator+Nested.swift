@@ -9,8 +9,14 @@ extension Translator {
     func typeCode(_ type: SQLType) -> String { FunctionLibrary.TypeCode.literal(type) }
 
     /// `sql`, an element or field read by `json_each`/`json_extract`, in the stored form of `type`.
-    func fromNested(_ sql: String, _ type: SQLType) -> String {
+    /// `repeatable`: `sql` is cheap enough to evaluate twice (a `json_each` value, a field of it or
+    /// of a column), which lets a FLOAT64 skip the Swift call.
+    func fromNested(_ sql: String, _ type: SQLType, repeatable: Bool = false) -> String {
         switch type {
+        // FLOAT64: a JSON number is the value (`* 1.0` makes an integral one REAL, keeping -0.0);
+        // only NaN and ±Infinity, held as strings, need the Swift call.
+        case .float64 where repeatable:
+            "(CASE WHEN typeof(\(sql)) = 'text' THEN bq_nested_value(\(sql), \(typeCode(type))) ELSE \(sql) * 1.0 END)"
         case .float64, .bytes, .bool: "bq_nested_value(\(sql), \(typeCode(type)))"
         default: sql
         }
@@ -165,7 +171,7 @@ extension Translator {
         _ = try resolved(FunctionLibrary.binary(.equal, leftType: left.resolutionType, rightType: element), [left, Typed("NULL", element)], at: location)
         guard left.type.isNativelyOrdered || left.isNullLiteral else { throw .unsupported("IN UNNEST on \(left.type)", at: location) }
         let alias = nextAlias()
-        let elements = "SELECT \(fromNested("\(alias).value", element)) FROM json_each(\(list.sql)) AS \(alias)"
+        let elements = "SELECT \(fromNested("\(alias).value", element, repeatable: true)) FROM json_each(\(list.sql)) AS \(alias)"
         return combine("(\(left.sql) \(negated ? "NOT IN" : "IN") (\(elements)))", .bool, [left, list])
     }
 
@@ -183,14 +189,14 @@ extension Translator {
         }
         let sqlAlias = nextAlias()
         let name = alias?.name ?? implicitName
-        let valueSQL = fromNested("\(sqlAlias).value", element)
+        let valueSQL = fromNested("\(sqlAlias).value", element, repeatable: true)
         if case .struct(let fields) = element {
             // The struct's fields are columns (what `*` shows); the alias is the struct itself.
             let qualifier = name?.lowercased()
             if let qualifier { scope.rangeVariables.append(qualifier) }
             for (index, field) in fields.enumerated() {
                 let key = FunctionLibrary.Runtime.key(field, at: index)
-                let sql = fromNested("json_extract(\(sqlAlias).value, \(SQLText.quote("$.\"\(key)\"")))", field.type)
+                let sql = fromNested("json_extract(\(sqlAlias).value, \(SQLText.quote("$.\"\(key)\"")))", field.type, repeatable: true)
                 scope.columns.append(ScopeColumn(qualifier: qualifier, name: field.name.isEmpty ? key : field.name, type: field.type, sql: sql))
             }
             if let name {

@@ -46,6 +46,7 @@ extension Translator {
     }
 
     func selectRows(_ select: Select, outer: Scope?, orderBy: [OrderingTerm]) throws(QueryError) -> SelectPlan {
+        let select = Self.rowNumberFilterAsQualify(select)
         let scope = Scope(parent: outer)
         var sql = "SELECT "
         if select.isDistinct { sql += "DISTINCT " }
@@ -161,8 +162,17 @@ extension Translator {
             try requireBool(value, qualify, "QUALIFY clause")
             let alias = nextAlias()
             let outputs = (0..<columns.count).map { "\(alias).c\($0) AS c\($0)" }.joined(separator: ", ")
-            let inner = sql.replacingFirst(" FROM ", with: ", \(value.sql) AS q_ FROM ", after: items.joined(separator: ", "))
-            var wrapped = "SELECT \(outputs) FROM (\(inner)) AS \(alias) WHERE \(alias).q_"
+            var wrapped: String
+            if let plan = Self.latestRowPlan(select), let latest = try latestRowSQL(plan, context) {
+                // The first row per partition as a GROUP BY (Translator+LatestRow); the outer WHERE
+                // reads q_ so that SQLite keeps the max()/min() that chooses the rows.
+                let inner = sql.replacingFirst(" FROM ", with: ", \(latest.pick) AS q_ FROM ", after: items.joined(separator: ", "))
+                    + " GROUP BY " + latest.keys
+                wrapped = "SELECT \(outputs) FROM (\(inner)) AS \(alias) WHERE (\(alias).q_ IS NULL OR \(alias).q_ IS NOT NULL)"
+            } else {
+                let inner = sql.replacingFirst(" FROM ", with: ", \(value.sql) AS q_ FROM ", after: items.joined(separator: ", "))
+                wrapped = "SELECT \(outputs) FROM (\(inner)) AS \(alias) WHERE \(alias).q_"
+            }
             if !order.isEmpty {
                 guard order.allSatisfy({ $0.hasPrefix("c") }) else {
                     throw .unsupported("ORDER BY an expression that is not a SELECT column together with QUALIFY", at: qualify.location)
@@ -234,12 +244,17 @@ extension Translator {
 
     /// Whether `expression` calls an aggregate function outside a window and outside subqueries.
     static func containsAggregate(_ expression: Expression) -> Bool {
+        containsCall(expression) { $0.over == nil && aggregateNames.contains($0.dottedName.uppercased()) }
+    }
+
+    /// Whether `expression` calls a function `matching` (outside subqueries; a match's own arguments are not searched).
+    static func containsCall(_ expression: Expression, matching: (FunctionCall) -> Bool) -> Bool {
         var found = false
         func visit(_ e: Expression) {
             if found { return }
             switch e.kind {
             case .function(let call):
-                if call.over == nil && aggregateNames.contains(call.dottedName.uppercased()) { found = true; return }
+                if matching(call) { found = true; return }
                 call.arguments.forEach(visit)
             case .unary(_, let a): visit(a)
             case .binary(_, let a, let b): visit(a); visit(b)

@@ -19,6 +19,14 @@ extension FunctionLibrary {
         case (.datetime, .time): return .call(to) { "substr(\($0[0]), 12)" }
         case (.datetime, .string): return .call(to) { "replace(\($0[0]), 'T', ' ')" }
         case (.numeric, .float64), (.bignumeric, .float64): return .call(to) { "bq_decimal_to_float64(\($0[0]))" }
+        case (.timestamp, .date):
+            // The date in UTC: DATE(timestamp), with its fast path (NativeFastPaths).
+            let fromCode = TypeCode.literal(from), toCode = TypeCode.literal(to)
+            return .call(to) { sql in
+                let general = call("cast", safe, [sql[0], fromCode, toCode])
+                guard isColumnReference(sql[0]) else { return general }
+                return "(CASE WHEN \(sql[0]) >= 0 THEN date(\(sql[0]) / 1000000, 'unixepoch') ELSE \(general) END)"
+            }
         default:
             let fromCode = TypeCode.literal(from), toCode = TypeCode.literal(to)
             return .call(to) { call("cast", safe, [$0[0], fromCode, toCode]) }

@@ -148,7 +148,8 @@ extension FunctionLibrary {
         add("CURRENT_TIME", overloads: [Overload(required: [], optional: [.type(S)], result: T) { args, safe in call("current_time", safe, ["bq_now()"] + args) }])
 
         // Constructors.
-        add("DATE", overloads: [bq("date_ymd", [I, I, I], D), bq("date_from_datetime", [DT], D), bq("date_from_timestamp", [TS], [S], D)])
+        add("DATE", overloads: [bq("date_ymd", [I, I, I], D), bq("date_from_datetime", [DT], D),
+                                Overload(required: [.type(TS)], optional: [.type(S)], result: D, build: dateFromTimestamp)])
         add("DATETIME", overloads: [
             bq("datetime_parts", [I, I, I, I, I, I], DT), bq("datetime_from_date", [D], [T], DT), bq("datetime_from_timestamp", [TS], [S], DT),
         ])
@@ -168,9 +169,9 @@ extension FunctionLibrary {
             bq("timestamp_diff", params: [.type(TS), .type(TS), .datePart], I),
         ])
         add("DATE_TRUNC", overloads: [
-            bq("date_trunc", params: [.type(D), .datePart], D),
+            Overload(required: [.type(D), .datePart], result: D, build: dateTrunc),
             bq("datetime_trunc", params: [.type(DT), .datePart], DT),
-            bq("timestamp_trunc", params: [.type(TS), .datePart], optional: [.type(S)], TS),
+            Overload(required: [.type(TS), .datePart], optional: [.type(S)], result: TS, build: timestampTrunc),
         ])
         add("DATETIME_ADD", overloads: [bq("datetime_add", params: [.type(DT)] + interval, DT)])
         add("DATETIME_SUB", overloads: [bq("datetime_sub", params: [.type(DT)] + interval, DT)])
@@ -179,7 +180,7 @@ extension FunctionLibrary {
         add("TIMESTAMP_ADD", overloads: [bq("timestamp_add", params: [.type(TS)] + interval, TS)])
         add("TIMESTAMP_SUB", overloads: [bq("timestamp_sub", params: [.type(TS)] + interval, TS)])
         add("TIMESTAMP_DIFF", overloads: [bq("timestamp_diff", params: [.type(TS), .type(TS), .datePart], I)])
-        add("TIMESTAMP_TRUNC", overloads: [bq("timestamp_trunc", params: [.type(TS), .datePart], optional: [.type(S)], TS)])
+        add("TIMESTAMP_TRUNC", overloads: [Overload(required: [.type(TS), .datePart], optional: [.type(S)], result: TS, build: timestampTrunc)])
         add("TIME_ADD", overloads: [bq("time_add", params: [.type(T)] + interval, T)])
         add("TIME_SUB", overloads: [bq("time_sub", params: [.type(T)] + interval, T)])
         add("TIME_DIFF", overloads: [bq("time_diff", params: [.type(T), .type(T), .datePart], I)])
@@ -325,8 +326,8 @@ extension FunctionLibrary {
                 guard let type, type != .string, case .call(_, let build) = castResolution(from: type, to: .string, safe: false) else { return fragment }
                 return build([fragment])
             }
-            if operatorSymbol != nil, strings.count == 2 { return "(\(strings[0]) || \(strings[1]))" }
-            return call("concat_s", safe, strings)
+            // SQLite's || is CONCAT on STRINGs (NULL when any is NULL), without a Swift call per row.
+            return "(" + strings.joined(separator: " || ") + ")"
         }
     }
 

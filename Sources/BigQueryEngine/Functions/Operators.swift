@@ -28,8 +28,39 @@ extension FunctionLibrary {
         default: name = "div"
         }
         return .call(type) { sql in
-            call("\(name)_\(suffix)", false, [Coercion.sql(sql[0], left, type), Coercion.sql(sql[1], right, type)])
+            let operands = [Coercion.sql(sql[0], left, type), Coercion.sql(sql[1], right, type)]
+            return nativeArithmetic(op, suffix, operands) ?? call("\(name)_\(suffix)", false, operands)
         }
+    }
+
+    /// INT64 and FLOAT64 `+ - * /` of cheap operands (columns, literals) as SQLite's own
+    /// arithmetic, falling back to the `bq_*` function (its error, or its NaN or infinity) when
+    /// SQLite's answer is not BigQuery's: an INT64 result that overflowed (SQLite turns it into a
+    /// REAL), a FLOAT64 one that is not finite or is NULL (SQLite answers NaN and x/0 as NULL).
+    /// A NULL operand also takes the fallback, which answers NULL.
+    static func nativeArithmetic(_ op: BinaryOperator, _ suffix: String, _ operands: [String]) -> String? {
+        guard suffix == "i" || suffix == "f", operands.allSatisfy(isRepeatableOperand) else { return nil }
+        let symbol: String
+        switch op {
+        case .add: symbol = "+"
+        case .subtract: symbol = "-"
+        case .multiply: symbol = "*"
+        case .divide where suffix == "f": symbol = "/"
+        default: return nil
+        }
+        let name = op == .add ? "add" : op == .subtract ? "sub" : op == .multiply ? "mul" : "div"
+        let general = call("\(name)_\(suffix)", false, operands)
+        let result = "(\(operands[0]) \(symbol) \(operands[1]))"
+        if suffix == "i" { return "(CASE WHEN typeof(\(result)) = 'integer' THEN \(result) ELSE \(general) END)" }
+        return "(CASE WHEN typeof(\(result)) = 'real' AND abs(\(result)) <= 1.7976931348623157e308 THEN \(result) ELSE \(general) END)"
+    }
+
+    /// A column read, a number literal, or one of those `CAST … AS REAL`: cheap to evaluate again.
+    static func isRepeatableOperand(_ sql: String) -> Bool {
+        if isColumnReference(sql) || Int64(sql) != nil || (Double(sql).map { $0.isFinite } ?? false) { return true }
+        guard sql.hasPrefix("CAST("), sql.hasSuffix(" AS REAL)") else { return false }
+        let inner = String(sql.dropFirst("CAST(".count).dropLast(" AS REAL)".count))
+        return isColumnReference(inner) || Int64(inner) != nil
     }
 
     static func arithmeticSignatures(_ symbol: String) -> [String] {
