@@ -86,18 +86,33 @@ extension Translator {
             switch argument.type {
             case .int64: value = Typed("sum(\(distinct)\(argument.sql))", .int64)  // SQLite sum() fails on INT64 overflow, as BigQuery does
             case .float64: value = Typed("sum(\(distinct)\(argument.sql))", .float64)
-            default: throw .at(location, "No matching signature for aggregate function SUM for argument types: \(argument.type). Supported signatures: SUM(INT64); SUM(FLOAT64)")
+            case .numeric, .bignumeric:
+                value = Typed("\(FunctionLibrary.DecimalAggregates.function(.sum, argument.type, window: false))(\(distinct)\(argument.sql))", argument.type)
+            default:
+                throw .at(location, "No matching signature for aggregate function SUM for argument types: \(argument.type). Supported signatures: SUM(INT64); SUM(NUMERIC); SUM(BIGNUMERIC); SUM(FLOAT64)")
             }
         case "AVG":
             let argument = try one()
-            guard argument.type == .int64 || argument.type == .float64 else {
-                throw .at(location, "No matching signature for aggregate function AVG for argument types: \(argument.type). Supported signatures: AVG(INT64); AVG(FLOAT64)")
+            switch argument.type {
+            case .int64, .float64: value = Typed("avg(\(distinct)\(argument.sql))", .float64)
+            case .numeric, .bignumeric:
+                value = Typed("\(FunctionLibrary.DecimalAggregates.function(.avg, argument.type, window: false))(\(distinct)\(argument.sql))", argument.type)
+            default:
+                throw .at(location, "No matching signature for aggregate function AVG for argument types: \(argument.type). Supported signatures: AVG(INT64); AVG(NUMERIC); AVG(BIGNUMERIC); AVG(FLOAT64)")
             }
-            value = Typed("avg(\(distinct)\(argument.sql))", .float64)
-        case "MIN", "MAX", "ANY_VALUE":
+        case "MIN", "MAX":
             let argument = try one()
-            guard argument.type.isNativelyOrdered else { throw .unsupported("\(name) of \(argument.type)", at: location) }
-            value = Typed("\(name == "MAX" ? "max" : "min")(\(distinct)\(argument.sql))", argument.type)
+            if argument.type == .numeric || argument.type == .bignumeric {
+                let function = FunctionLibrary.DecimalAggregates.function(name == "MAX" ? .max : .min, argument.type, window: false)
+                value = Typed("\(function)(\(distinct)\(argument.sql))", argument.type)
+            } else {
+                guard argument.type.isNativelyOrdered else { throw .unsupported("\(name) of \(argument.type)", at: location) }
+                value = Typed("\(name.lowercased())(\(distinct)\(argument.sql))", argument.type)
+            }
+        case "ANY_VALUE":
+            // Any one of the group's values: SQLite's min() picks one of whatever storage it holds.
+            let argument = try one()
+            value = Typed("min(\(distinct)\(argument.sql))", argument.type)
         case "LOGICAL_AND", "LOGICAL_OR":
             let argument = try one()
             try requireBool(argument, call.arguments[0], "\(name) argument")
@@ -195,16 +210,28 @@ extension Translator {
             (function, type) = ("\(name.lowercased())(\(args.joined(separator: ", ")))", first.type)
         case "COUNT":
             (function, type) = ("count(\(call.isDistinct ? "DISTINCT " : "")\(args.first ?? "*"))", .int64)
-        case "SUM":
-            guard let first = arguments.first, first.type == .int64 || first.type == .float64 else {
-                throw .at(location, "No matching signature for analytic function SUM")
+        case "SUM", "AVG", "MIN", "MAX":
+            guard arguments.count == 1 else { throw .at(location, "Number of arguments does not match for analytic function \(name)") }
+            let first = arguments[0]
+            switch (name, first.type) {
+            case (_, .numeric), (_, .bignumeric):
+                let kind: FunctionLibrary.DecimalAggregates.Kind = switch name {
+                case "SUM": .sum
+                case "AVG": .avg
+                case "MIN": .min
+                default: .max
+                }
+                (function, type) = ("\(FunctionLibrary.DecimalAggregates.function(kind, first.type, window: true))(\(args[0]))", first.type)
+            case ("SUM", .int64), ("SUM", .float64):
+                (function, type) = ("sum(\(args[0]))", first.type)
+            case ("AVG", .int64), ("AVG", .float64):
+                (function, type) = ("avg(\(args[0]))", .float64)
+            case ("MIN", _), ("MAX", _):
+                guard first.type.isNativelyOrdered else { throw .unsupported("\(name) of \(first.type) OVER", at: location) }
+                (function, type) = ("\(name.lowercased())(\(args[0]))", first.type)
+            default:
+                throw .at(location, "No matching signature for analytic function \(name) for argument types: \(first.type). Supported signatures: \(name)(INT64); \(name)(NUMERIC); \(name)(BIGNUMERIC); \(name)(FLOAT64)")
             }
-            (function, type) = ("sum(\(args[0]))", first.type)
-        case "AVG":
-            (function, type) = ("avg(\(args.first ?? "NULL"))", .float64)
-        case "MIN", "MAX":
-            guard let first = arguments.first, first.type.isNativelyOrdered else { throw .unsupported("\(name) of this type OVER", at: location) }
-            (function, type) = ("\(name.lowercased())(\(args[0]))", first.type)
         case "COUNTIF":
             (function, type) = ("count(CASE WHEN \(args.first ?? "NULL") THEN 1 END)", .int64)
         case "LOGICAL_AND", "LOGICAL_OR":

@@ -13,6 +13,9 @@ public struct SQLFunctionError: Error, Sendable, Equatable {
 /// Holds a registered function for as long as SQLite keeps it.
 private final class FunctionBox {
     let body: SQLFunction
+    /// The arguments array of the last call, kept for its storage: a call borrows it (leaving an
+    /// empty array, so a nested call on the same connection gets its own) and hands it back.
+    var spare: [SQLValue] = []
     init(_ body: @escaping SQLFunction) { self.body = body }
 }
 
@@ -28,7 +31,10 @@ extension Database {
             handle, name, arguments, flags, box,
             { context, count, values in
                 let box = Unmanaged<FunctionBox>.fromOpaque(sqlite3_user_data(context)).takeUnretainedValue()
-                var arguments: [SQLValue] = []
+                // One allocation per function and connection, not one per call.
+                var arguments = box.spare
+                box.spare = []
+                arguments.removeAll(keepingCapacity: true)
                 arguments.reserveCapacity(Int(count))
                 for index in 0..<Int(count) { arguments.append(Database.value(values![index])) }
                 do throws(SQLFunctionError) {
@@ -36,6 +42,7 @@ extension Database {
                 } catch {
                     sqlite3_result_error(context, error.message, -1)
                 }
+                box.spare = arguments
             },
             nil, nil,
             { box in if let box { Unmanaged<FunctionBox>.fromOpaque(box).release() } })
@@ -80,10 +87,23 @@ public protocol SQLAggregator: AnyObject {
     func finish() throws(SQLFunctionError) -> SQLValue
 }
 
+/// An aggregate that also runs over a sliding window frame (`SUM(x) OVER (… ROWS 2 PRECEDING)`):
+/// rows leave the frame through ``inverse(_:)``, oldest first, and ``current()`` is asked for
+/// the frame's value after each move, without ending the group.
+public protocol SQLWindowAggregator: SQLAggregator {
+    func inverse(_ arguments: [SQLValue]) throws(SQLFunctionError)
+    func current() throws(SQLFunctionError) -> SQLValue
+}
+
 /// Makes a fresh aggregator for each group.
 private final class AggregateBox {
     let make: @Sendable () -> any SQLAggregator
     init(_ make: @escaping @Sendable () -> any SQLAggregator) { self.make = make }
+}
+
+private final class AggregatorHolder {
+    let aggregator: any SQLAggregator
+    init(_ aggregator: any SQLAggregator) { self.aggregator = aggregator }
 }
 
 extension Database {
@@ -94,49 +114,84 @@ extension Database {
         let box = Unmanaged.passRetained(AggregateBox(make)).toOpaque()
         let rc = sqlite3_create_function_v2(
             handle, name, arguments, SQLITE_UTF8, box, nil,
-            { context, count, values in
-                // The group's state lives in SQLite's per-group memory as a retained pointer.
-                guard let memory = sqlite3_aggregate_context(context, Int32(MemoryLayout<UnsafeMutableRawPointer?>.size))?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self) else {
-                    sqlite3_result_error_nomem(context)
-                    return
-                }
-                if memory.pointee == nil {
-                    let box = Unmanaged<AggregateBox>.fromOpaque(sqlite3_user_data(context)).takeUnretainedValue()
-                    memory.pointee = Unmanaged.passRetained(AggregatorHolder(box.make())).toOpaque()
-                }
-                let holder = Unmanaged<AggregatorHolder>.fromOpaque(memory.pointee!).takeUnretainedValue()
-                var arguments: [SQLValue] = []
-                arguments.reserveCapacity(Int(count))
-                for index in 0..<Int(count) { arguments.append(Database.value(values![index])) }
-                do throws(SQLFunctionError) {
-                    try holder.aggregator.step(arguments)
-                } catch {
-                    sqlite3_result_error(context, error.message, -1)
-                }
-            },
-            { context in
-                // Called once per group, also when no row arrived (then with no state yet) and
-                // when a statement stops early, so the state is always released here.
-                let memory = sqlite3_aggregate_context(context, 0)?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
-                let aggregator: any SQLAggregator
-                if let pointer = memory?.pointee {
-                    aggregator = Unmanaged<AggregatorHolder>.fromOpaque(pointer).takeRetainedValue().aggregator
-                    memory?.pointee = nil
-                } else {
-                    aggregator = Unmanaged<AggregateBox>.fromOpaque(sqlite3_user_data(context)).takeUnretainedValue().make()
-                }
-                do throws(SQLFunctionError) {
-                    Database.setResult(context, try aggregator.finish())
-                } catch {
-                    sqlite3_result_error(context, error.message, -1)
-                }
-            },
+            { context, count, values in Database.aggregateStep(context, count, values, inverse: false) },
+            { context in Database.aggregateFinal(context) },
             { box in if let box { Unmanaged<AggregateBox>.fromOpaque(box).release() } })
         guard rc == SQLITE_OK else { throw SQLiteError(code: rc, message: lastError, sql: nil) }
     }
-}
 
-private final class AggregatorHolder {
-    let aggregator: any SQLAggregator
-    init(_ aggregator: any SQLAggregator) { self.aggregator = aggregator }
+    /// Registers `name` as an aggregate that SQLite may also run as a window function (a plain
+    /// aggregate is refused after `OVER`): see ``SQLWindowAggregator``.
+    public func register(window name: String, arguments: Int32, _ make: @escaping @Sendable () -> any SQLWindowAggregator) throws(SQLiteError) {
+        let box = Unmanaged.passRetained(AggregateBox(make)).toOpaque()
+        let rc = sqlite3_create_window_function(
+            handle, name, arguments, SQLITE_UTF8, box,
+            { context, count, values in Database.aggregateStep(context, count, values, inverse: false) },
+            { context in Database.aggregateFinal(context) },
+            { context in Database.aggregateCurrent(context) },
+            { context, count, values in Database.aggregateStep(context, count, values, inverse: true) },
+            { box in if let box { Unmanaged<AggregateBox>.fromOpaque(box).release() } })
+        guard rc == SQLITE_OK else { throw SQLiteError(code: rc, message: lastError, sql: nil) }
+    }
+
+    /// The group's aggregator, made on its first row. The state lives in SQLite's per-group
+    /// memory as a retained pointer, released by ``aggregateFinal(_:)``.
+    private static func holder(_ context: OpaquePointer?) -> AggregatorHolder? {
+        guard let memory = sqlite3_aggregate_context(context, Int32(MemoryLayout<UnsafeMutableRawPointer?>.size))?
+            .assumingMemoryBound(to: UnsafeMutableRawPointer?.self) else { return nil }
+        if memory.pointee == nil {
+            let box = Unmanaged<AggregateBox>.fromOpaque(sqlite3_user_data(context)).takeUnretainedValue()
+            memory.pointee = Unmanaged.passRetained(AggregatorHolder(box.make())).toOpaque()
+        }
+        return Unmanaged<AggregatorHolder>.fromOpaque(memory.pointee!).takeUnretainedValue()
+    }
+
+    private static func aggregateStep(_ context: OpaquePointer?, _ count: Int32, _ values: UnsafeMutablePointer<OpaquePointer?>?, inverse: Bool) {
+        guard let holder = holder(context) else {
+            sqlite3_result_error_nomem(context)
+            return
+        }
+        var arguments: [SQLValue] = []
+        arguments.reserveCapacity(Int(count))
+        for index in 0..<Int(count) { arguments.append(Database.value(values![index])) }
+        do throws(SQLFunctionError) {
+            if inverse {
+                try (holder.aggregator as? any SQLWindowAggregator)?.inverse(arguments)
+            } else {
+                try holder.aggregator.step(arguments)
+            }
+        } catch {
+            sqlite3_result_error(context, error.message, -1)
+        }
+    }
+
+    private static func aggregateCurrent(_ context: OpaquePointer?) {
+        guard let holder = holder(context), let aggregator = holder.aggregator as? any SQLWindowAggregator else {
+            sqlite3_result_error_nomem(context)
+            return
+        }
+        do throws(SQLFunctionError) {
+            Database.setResult(context, try aggregator.current())
+        } catch {
+            sqlite3_result_error(context, error.message, -1)
+        }
+    }
+
+    /// Called once per group, also when no row arrived (then with no state yet) and when a
+    /// statement stops early, so the state is always released here.
+    private static func aggregateFinal(_ context: OpaquePointer?) {
+        let memory = sqlite3_aggregate_context(context, 0)?.assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+        let aggregator: any SQLAggregator
+        if let pointer = memory?.pointee {
+            aggregator = Unmanaged<AggregatorHolder>.fromOpaque(pointer).takeRetainedValue().aggregator
+            memory?.pointee = nil
+        } else {
+            aggregator = Unmanaged<AggregateBox>.fromOpaque(sqlite3_user_data(context)).takeUnretainedValue().make()
+        }
+        do throws(SQLFunctionError) {
+            Database.setResult(context, try aggregator.finish())
+        } catch {
+            sqlite3_result_error(context, error.message, -1)
+        }
+    }
 }

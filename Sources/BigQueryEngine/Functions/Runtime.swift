@@ -73,6 +73,7 @@ extension FunctionLibrary {
             // sees the same CURRENT_TIMESTAMP, as in BigQuery.
             try db.register(aggregate: "bq_array_agg", arguments: -1) { ArrayAggregator() }
             try db.register(aggregate: "bq_string_agg", arguments: -1) { StringAggregator() }
+            try DecimalAggregates.register(db)
             try db.register(function: "bq_now", arguments: 0, deterministic: true) { _ in .int(now()) }
         }
 
