@@ -6,7 +6,9 @@ import TerraceJSON
 /// retry policy (429 and 5xx retried with backoff, Retry-After honoured, bounded in time), the
 /// auth header from an environment variable, and the incremental cursor's last value sent as a
 /// parameter. Endpoints, and the pages of an API that says how many there are, are fetched in
-/// parallel; `deliver` gets each page's records and where they came from.
+/// parallel; `deliver` gets each page's records and where they came from: as JSON text with each
+/// record's range when the records array can be found without parsing the page into a tree
+/// (the rest of the page is parsed for its pagination fields), else parsed.
 struct HTTPReader: Sendable {
     let source: String
     let spec: HTTPSource
@@ -19,7 +21,7 @@ struct HTTPReader: Sendable {
     let since: String?
     let parallelism: Int
 
-    typealias Deliver = @Sendable (_ records: [JSON], _ location: String) async throws -> Void
+    typealias Deliver = @Sendable (_ records: RecordBatch, _ location: String) async throws -> Void
 
     func read(_ deliver: @escaping Deliver) async throws {
         let headers = try requestHeaders()
@@ -52,14 +54,14 @@ struct HTTPReader: Sendable {
         switch spec.pagination {
         case .none:
             let page = try await fetch(url, parameters, headers)
-            try await deliver(try records(page.body, url, 1), location(url, 1))
+            try await deliver(try records(page, url, 1), location(url, 1))
         case .pageNumber(let parameter, let start, let sizeParameter, let size, let totalPages):
             var extra: [(String, String)] = []
             if let sizeParameter, let size { extra.append((sizeParameter, String(size))) }
             var number = start
             while true {
                 let page = try await fetch(url, parameters + extra + [(parameter, String(number))], headers)
-                let found = try records(page.body, url, number - start + 1)
+                let found = try records(page, url, number - start + 1)
                 if found.isEmpty { return }
                 try await deliver(found, location(url, number - start + 1))
                 if let totalPages, let total = JSONPath.text(totalPages, in: page.body).flatMap({ Int($0) }) {
@@ -75,7 +77,7 @@ struct HTTPReader: Sendable {
             var pageNumber = 1
             while true {
                 let page = try await fetch(url, parameters + [(limitParameter, String(limit)), (offsetParameter, String(offset))], headers)
-                let found = try records(page.body, url, pageNumber)
+                let found = try records(page, url, pageNumber)
                 if found.isEmpty { return }
                 try await deliver(found, location(url, pageNumber))
                 offset += limit
@@ -93,7 +95,7 @@ struct HTTPReader: Sendable {
             var pageNumber = 1
             while true {
                 let page = try await fetch(url, parameters + (cursor.map { [(parameter, $0)] } ?? []), headers)
-                let found = try records(page.body, url, pageNumber)
+                let found = try records(page, url, pageNumber)
                 if !found.isEmpty { try await deliver(found, location(url, pageNumber)) }
                 guard !found.isEmpty, let following = JSONPath.text(next, in: page.body), following != cursor else { return }
                 cursor = following
@@ -115,7 +117,7 @@ struct HTTPReader: Sendable {
         var pageNumber = 1
         while true {
             let page = try await fetch(current, query, headers)
-            let found = try records(page.body, current, pageNumber)
+            let found = try records(page, current, pageNumber)
             if !found.isEmpty { try await deliver(found, location(current, pageNumber)) }
             guard !found.isEmpty, let following = next(page) else { return }
             current = Self.resolve(following, against: current)
@@ -134,7 +136,7 @@ struct HTTPReader: Sendable {
                 next += 1
                 group.addTask {
                     let page = try await fetch(url, query, headers)
-                    let found = try records(page.body, url, number)
+                    let found = try records(page, url, number)
                     if !found.isEmpty { try await deliver(found, location(url, number)) }
                 }
             }
@@ -146,8 +148,21 @@ struct HTTPReader: Sendable {
     // MARK: Requests
 
     struct Page {
+        /// The page, or with its records array emptied when `raw` holds the records.
         var body: JSON
         var link: String?
+        var raw: RawRecords?
+    }
+
+    /// The records path's keys when pages can be split without parsing their records.
+    private var rawKeys: [String]? {
+        let others: [String] = switch spec.pagination {
+        case .pageNumber(_, _, _, _, let totalPages): totalPages.map { [$0] } ?? []
+        case .offset(_, _, _, let totalPath): totalPath.map { [$0] } ?? []
+        case .cursor(_, let next), .nextURL(let next): [next]
+        case .none, .linkHeader: []
+        }
+        return RawPage.keys(spec.records, others: others)
     }
 
     private func fetch(_ url: String, _ parameters: [(String, String)], _ headers: [(String, String)]) async throws -> Page {
@@ -168,6 +183,9 @@ struct HTTPReader: Sendable {
             throw PipelineError("source \(source): GET \(shown) answered \(result.status) (\(Self.excerpt(result.body))) after \(retried.attempts) "
                                     + "attempt\(retried.attempts == 1 ? "" : "s"); check the API, or run again later")
         case .success(let result):
+            if let keys = rawKeys, let page = RawPage(result.body, path: keys) {
+                return Page(body: page.rest, link: result.header("link"), raw: page.records)
+            }
             do {
                 return Page(body: try JSON.parse(result.body), link: result.header("link"))
             } catch {
@@ -176,14 +194,16 @@ struct HTTPReader: Sendable {
         }
     }
 
-    private func records(_ page: JSON, _ url: String, _ number: Int) throws -> [JSON] {
+    private func records(_ fetched: Page, _ url: String, _ number: Int) throws -> RecordBatch {
+        if let raw = fetched.raw { return .raw(raw) }
+        let page = fetched.body
         let found = spec.records.map { JSONPath.find($0, in: page) } ?? page
         guard case .array(let elements)? = found else {
             let keys = page.objectValue.map { " (its keys: \($0.keys.sorted().joined(separator: ", ")))" } ?? ""
             throw PipelineError("source \(source): page \(number) of \(Self.withoutQuery(url)) has no array of records at "
                                     + "\"\(spec.records ?? "$")\"\(keys); fix `records:` in the source's declaration")
         }
-        return elements
+        return .parsed(elements)
     }
 
     private func location(_ url: String, _ page: Int) -> String { "page \(page) of \(Self.withoutQuery(url))" }

@@ -60,12 +60,31 @@ public final class LakeWriter {
     public func write(_ record: JSON, suffix: [UInt8] = []) async throws {
         let before = pending.count
         record.appendEncoded(to: &pending)
-        if !suffix.isEmpty, pending.last == UInt8(ascii: "}") {
-            pending.removeLast()
-            if pending.count - before > 1 { pending.append(UInt8(ascii: ",")) }
-            pending.append(contentsOf: suffix)
-            pending.append(UInt8(ascii: "}"))
-        }
+        if pending.last == UInt8(ascii: "}") { splice(suffix, hasMembers: pending.count - before > 2) }
+        try await endLine(from: before)
+    }
+
+    /// Appends one record given as the JSON text of an object, as it is (it must hold no line
+    /// break), with `suffix` spliced in as ``write(_:suffix:)`` does; `hasMembers` says whether
+    /// the object has any.
+    public func write(objectText text: ArraySlice<UInt8>, hasMembers: Bool, suffix: [UInt8] = []) async throws {
+        let before = pending.count
+        pending.append(contentsOf: text)
+        splice(suffix, hasMembers: hasMembers)
+        try await endLine(from: before)
+    }
+
+    /// Puts `suffix` before the closing brace that ends `pending`.
+    private func splice(_ suffix: [UInt8], hasMembers: Bool) {
+        guard !suffix.isEmpty else { return }
+        pending.removeLast()
+        if hasMembers { pending.append(UInt8(ascii: ",")) }
+        pending.append(contentsOf: suffix)
+        pending.append(UInt8(ascii: "}"))
+    }
+
+    /// Ends the line that started at `before` in `pending`, compressing and uploading as it fills.
+    private func endLine(from before: Int) async throws {
         pending.append(0x0A)
         rawBytes += Int64(pending.count - before)
         partRecords += 1

@@ -191,7 +191,7 @@ public struct BronzeRunner: Sendable {
             if let urls = override["urls"]?.arrayValue { spec.urls = urls.compactMap(\.stringValue) }
             let reader = HTTPReader(source: source.name, spec: spec, transport: Transport(), policy: options.retryPolicy, time: options.time,
                                     variables: options.variables, since: since, parallelism: options.parallelism)
-            try await reader.read { records, location in try await sink.accept(records, at: location) }
+            try await reader.read { batch, location in try await sink.accept(batch, at: location) }
         case .file(var spec):
             if let location = override["location"]?.stringValue { spec.location = location }
             let reader = FileSourceReader(source: source.name, spec: spec, cloud: cloud, projectDirectory: options.projectDirectory)
@@ -278,6 +278,10 @@ final class SourceSink: @unchecked Sendable {
     private let rowLimit: Int64?
     private let progress: @Sendable (SourceProgress) -> Void
     private var tracker: SchemaTracker
+    /// Reads records given as JSON text (reused: it keeps its buffer).
+    private var scanner = JSONScanner()
+    /// The incremental cursor's column, if any.
+    private let incrementalField: String?
     private var bad: [RejectedRecord] = []
     private var cursor: JSON?
     private let ingestedAt: String
@@ -298,6 +302,11 @@ final class SourceSink: @unchecked Sendable {
         self.rowLimit = rowLimit
         self.progress = progress
         tracker = SchemaTracker(declared: source.columns, contract: source.contract)
+        incrementalField = switch source.kind {
+        case .http(let spec): spec.incremental.map { SchemaTracker.columnName($0.field) }
+        case .postgres(let spec): spec.cursor.map(SchemaTracker.columnName)
+        case .file: nil
+        }
         ingestedAt = Timestamp.rfc3339(micros: options.startedAt, fractionDigits: 6)
         var fields: [(String, JSON)] = [("_ingested_at", .string(ingestedAt)), ("_run_id", .string(runID)), ("_source", .string(source.name))]
         if source.disposition == .periodic { fields.append(("_snapshot_date", .string(options.logicalDate))) }
@@ -308,6 +317,15 @@ final class SourceSink: @unchecked Sendable {
         try await mutex.withLock { try await self.write(records, at: location) }
     }
 
+    /// Records as parsed values or as JSON text (a record the schema settles as it is lands
+    /// as it came; any other is parsed and goes the way of a parsed one).
+    func accept(_ batch: RecordBatch, at location: String) async throws {
+        switch batch {
+        case .parsed(let records): try await accept(records, at: location)
+        case .raw(let records): try await mutex.withLock { try await self.write(records, at: location) }
+        }
+    }
+
     /// A record the reader could not read, counted against `--max-bad-records`.
     func reject(_ message: String, at location: String) async throws {
         try await mutex.withLock { try self.reject(RejectedRecord(location: location, message: message)) }
@@ -316,36 +334,77 @@ final class SourceSink: @unchecked Sendable {
     private func write(_ records: [JSON], at location: String) async throws {
         for (index, record) in records.enumerated() {
             if let rowLimit, writer.records >= rowLimit { throw RowLimitReached() }
-            let place = "\(location), record \(index + 1)"
-            let admitted: JSON
-            do {
-                guard let transformed = try source.transform.map({ try $0(record) }) ?? record else { continue }
-                admitted = try tracker.admit(transformed, at: place)
-            } catch let rejected as RejectedRecord {
-                try reject(rejected)
-                continue
-            } catch let error as PipelineError {
-                throw error
-            } catch {
-                try reject(RejectedRecord(location: place, message: "the transform failed: \(error)"))
+            try await land(record, at: "\(location), record \(index + 1)")
+        }
+        reportProgress(pageIsEmpty: records.isEmpty)
+    }
+
+    private func write(_ records: RawRecords, at location: String) async throws {
+        for (index, range) in records.ranges.enumerated() {
+            if let rowLimit, writer.records >= rowLimit { throw RowLimitReached() }
+            let text = records.bytes[range]
+            guard let settled = settledAsItIs(text) else {
+                let record: JSON
+                do {
+                    record = try JSON.parse(text)
+                } catch {
+                    throw PipelineError("source \(source.name): \(location), record \(index + 1) is not valid JSON (\(error))")
+                }
+                try await land(record, at: "\(location), record \(index + 1)")
                 continue
             }
-            if let field = incrementalField, let value = admitted[field], !value.isNull {
-                if cursor == nil || Self.less(cursor!, value) { cursor = value }
-            }
-            try await writer.write(admitted, suffix: metadata)
+            if let value = settled.cursor { advanceCursor(value) }
+            try await writer.write(objectText: text, hasMembers: settled.hasMembers, suffix: metadata)
             if writer.parts.count > partsStaged { await stageNewParts() }
         }
-        if writer.records - lastProgress >= 10_000 || records.isEmpty {
-            lastProgress = writer.records
-            progress(SourceProgress(source: source.name, records: writer.records, bytes: writer.rawBytes, phase: "reading"))
+        reportProgress(pageIsEmpty: records.ranges.isEmpty)
+    }
+
+    /// Whether a record's JSON text can land as it is (no transform; one line; every field
+    /// settled by the schema with a value of its kind), and then its incremental cursor value.
+    private func settledAsItIs(_ text: ArraySlice<UInt8>) -> (hasMembers: Bool, cursor: JSON?)? {
+        guard source.transform == nil else { return nil }
+        return text.withUnsafeBufferPointer { bytes in
+            guard scanner.scanObject(bytes), !scanner.hasLineBreak, !scanner.hasStrayNul,
+                  tracker.admitsUnchanged(scanner.members, in: bytes) else { return nil }
+            var value: JSON?
+            if let field = incrementalField, let member = scanner.members.first(where: { bytes[$0.key].elementsEqual(field.utf8) }) {
+                value = JSONScanner.scalar(member.kind, member.value, in: bytes)
+            }
+            return (!scanner.members.isEmpty, value)
         }
     }
 
-    private var incrementalField: String? {
-        if case .http(let spec) = source.kind, let incremental = spec.incremental { return SchemaTracker.columnName(incremental.field) }
-        if case .postgres(let spec) = source.kind, let column = spec.cursor { return SchemaTracker.columnName(column) }
-        return nil
+    /// One parsed record: transform, schema and contract, cursor, landing.
+    private func land(_ record: JSON, at place: String) async throws {
+        let admitted: JSON
+        do {
+            guard let transformed = try source.transform.map({ try $0(record) }) ?? record else { return }
+            admitted = try tracker.admit(transformed, at: place)
+        } catch let rejected as RejectedRecord {
+            try reject(rejected)
+            return
+        } catch let error as PipelineError {
+            throw error
+        } catch {
+            try reject(RejectedRecord(location: place, message: "the transform failed: \(error)"))
+            return
+        }
+        if let field = incrementalField, let value = admitted[field], !value.isNull { advanceCursor(value) }
+        try await writer.write(admitted, suffix: metadata)
+        if writer.parts.count > partsStaged { await stageNewParts() }
+    }
+
+    private func advanceCursor(_ value: JSON) {
+        if let current = cursor, !Self.less(current, value) { return }
+        cursor = value
+    }
+
+    private func reportProgress(pageIsEmpty: Bool) {
+        if writer.records - lastProgress >= 10_000 || pageIsEmpty {
+            lastProgress = writer.records
+            progress(SourceProgress(source: source.name, records: writer.records, bytes: writer.rawBytes, phase: "reading"))
+        }
     }
 
     private func reject(_ record: RejectedRecord) throws {

@@ -52,9 +52,17 @@ public struct SchemaTracker: Sendable {
     let contract: SchemaContract
     /// Inferred fields in order of first appearance.
     private(set) var root = Node(type: .record)
-    /// The top-level scalar fields a record can carry unchanged, by name: a record made only of
-    /// these, each with a value of its type, passes without touching the schema (most records).
-    private var settled: [String: Settled] = [:]
+    /// The top-level scalar fields a record can carry unchanged (positions in `settledFields`,
+    /// by name): a record made only of these, each with a value of its type, passes without
+    /// touching the schema (most records).
+    private var settled: [String: Int] = [:]
+    private var settledFields: [Settled] = []
+    /// Scratch for ``admitsUnchanged(_:in:)``: the settled field each member position matched
+    /// in the last record (records usually share their keys' order), and the stamp of the last
+    /// record that had each settled field (to find a key given twice).
+    private var memberHints: [Int] = []
+    private var seen: [UInt32] = []
+    private var stamp: UInt32 = 0
     /// Required top-level fields (declared with `required`).
     private var requiredCount = 0
 
@@ -74,6 +82,8 @@ public struct SchemaTracker: Sendable {
     /// A top-level scalar field a record may carry as is.
     struct Settled: Sendable {
         enum Scalar: Sendable { case integer, float, string, boolean }
+        /// The field's name, as bytes.
+        var name: [UInt8]
         var scalar: Scalar
         /// The declared type, whose values are checked (nil: inferred).
         var declared: String?
@@ -83,6 +93,8 @@ public struct SchemaTracker: Sendable {
     /// Rebuilds `settled` from the schema.
     private mutating func settle() {
         settled = [:]
+        settledFields = []
+        memberHints = []
         requiredCount = 0
         for (name, node) in root.children {
             if node.required { requiredCount += 1 }
@@ -96,8 +108,11 @@ public struct SchemaTracker: Sendable {
             case "BOOLEAN": scalar = .boolean
             default: continue
             }
-            settled[name] = Settled(scalar: scalar, declared: node.declared ? type : nil, required: node.required)
+            settled[name] = settledFields.count
+            settledFields.append(Settled(name: Array(name.utf8), scalar: scalar, declared: node.declared ? type : nil, required: node.required))
         }
+        seen = Array(repeating: 0, count: settledFields.count)
+        stamp = 0
     }
 
     /// Whether `fields` are all settled scalars with values of their types (declared ones
@@ -105,7 +120,8 @@ public struct SchemaTracker: Sendable {
     private func passesSettled(_ fields: [String: JSON], at location: String) throws -> Bool {
         var required = 0
         for (name, value) in fields {
-            guard let field = settled[name] else { return false }
+            guard let position = settled[name] else { return false }
+            let field = settledFields[position]
             if let declared = field.declared {
                 guard !value.isNull else { return false }
                 try Self.check(value, against: declared, path: name, location: location)
@@ -118,6 +134,43 @@ public struct SchemaTracker: Sendable {
             if field.required { required += 1 }
         }
         return required == requiredCount
+    }
+
+    /// Whether a record given as scanned members (of the object text `bytes`) passes as it
+    /// is, as ``admit(_:at:)`` would pass it unchanged without touching the schema: each key
+    /// unescaped, given once, naming a settled field, with a value of the field's own kind
+    /// (declared fields too: no value that needs their check), and every required field there.
+    /// False says nothing against the record: it then goes through ``admit(_:at:)``.
+    public mutating func admitsUnchanged(_ members: [JSONMember], in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        stamp &+= 1
+        if stamp == 0 {
+            seen = Array(repeating: 0, count: seen.count)
+            stamp = 1
+        }
+        var required = 0
+        for (index, member) in members.enumerated() {
+            guard !member.keyIsEscaped, let position = settledPosition(UnsafeBufferPointer(rebasing: bytes[member.key]), at: index),
+                  seen[position] != stamp else { return false }
+            seen[position] = stamp
+            let field = settledFields[position]
+            switch (field.scalar, member.kind) {
+            case (.integer, .integer), (.float, .integer), (.float, .float), (.string, .string), (.boolean, .true), (.boolean, .false): break
+            default: return false
+            }
+            if field.required { required += 1 }
+        }
+        return required == requiredCount
+    }
+
+    /// The settled field named by the ASCII `key` of the member at `index`.
+    private mutating func settledPosition(_ key: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
+        if index < memberHints.count, memberHints[index] >= 0, settledFields[memberHints[index]].name.elementsEqual(key) {
+            return memberHints[index]
+        }
+        guard key.allSatisfy({ $0 < 0x80 }), let position = settled[String(decoding: key, as: UTF8.self)] else { return nil }
+        while memberHints.count <= index { memberHints.append(-1) }
+        memberHints[index] = position
+        return position
     }
 
     indirect enum Kind: Sendable, Equatable {

@@ -55,6 +55,11 @@ enum RowCodec {
         if unknown && !ignoreUnknownValues, let name = object.keys.sorted().first(where: { layout.position(of: $0) == nil }) {
             throw RowError(location: name, message: "no such field: \(name).")
         }
+        return try values(given, layout: layout, ignoreUnknownValues: ignoreUnknownValues)
+    }
+
+    /// The column values of a row from the value given for each of the layout's fields.
+    static func values(_ given: [JSON?], layout: Layout, ignoreUnknownValues: Bool) throws(RowError) -> [SQLValue] {
         var values: [SQLValue] = []
         values.reserveCapacity(layout.fields.count)
         for (field, value) in zip(layout.fields, given) {
@@ -188,8 +193,13 @@ enum RowCodec {
             return .blob(bytes)
         case "TIMESTAMP":
             switch value {
-            case .int(let seconds): return .int(seconds * 1_000_000)
-            case .double(let seconds): return .int(Int64((seconds * 1_000_000).rounded()))
+            // Seconds since the epoch, within BigQuery's range (0001-01-01 … 9999-12-31).
+            case .int(let seconds):
+                guard (-62_135_596_800...253_402_300_799).contains(seconds) else { throw invalid("timestamp (out of range)") }
+                return .int(seconds * 1_000_000)
+            case .double(let seconds):
+                guard seconds.isFinite, seconds >= -62_135_596_800, seconds < 253_402_300_800 else { throw invalid("timestamp (out of range)") }
+                return .int(Int64((seconds * 1_000_000).rounded()))
             case .string(let text):
                 guard let micros = CivilText.timestamp(text.trimmingSpaces) else { throw invalid("timestamp") }
                 return .int(micros)

@@ -99,14 +99,38 @@ enum RowStore {
     }
 
     /// `numRows` and `numBytes` (BigQuery's logical size) of the stored rows.
+    /// Scalar columns are summed by SQLite (``RowCodec/scalarSize(_:type:)`` as SQL); only nested
+    /// columns are read back, to size their JSON.
     static func statistics(_ db: Database, _ name: String, fields: [FieldSchema]) throws -> (rows: Int64, bytes: Int64) {
-        guard !fields.isEmpty else { return (try count(db, name), 0) }
-        let statement = try db.prepare("SELECT \(fields.map(\.column).joined(separator: ", ")) FROM \(name)")
-        var rows: Int64 = 0, bytes: Int64 = 0
+        let scalars = fields.filter { !$0.isNested }.map { "COALESCE(SUM(\(sizeSQL($0))), 0)" }
+        let totals = try db.prepare("SELECT COUNT(*)\(scalars.map { ", " + $0 }.joined()) FROM \(name)")
+        // Cached statements stay active until reset: one stepped only once would hold a read lock.
+        defer { totals.reset() }
+        guard try totals.step() else { return (0, 0) }
+        func integer(_ index: Int) -> Int64 { if case .int(let value) = totals.value(index) { value } else { 0 } }
+        let rows = integer(0)
+        var bytes: Int64 = 0
+        for index in scalars.indices { bytes += integer(index + 1) }
+        let nested = fields.filter(\.isNested)
+        guard !nested.isEmpty else { return (rows, bytes) }
+        let statement = try db.prepare("SELECT \(nested.map(\.column).joined(separator: ", ")) FROM \(name)")
         while try statement.step() {
-            rows += 1
-            for (index, field) in fields.enumerated() { bytes += RowCodec.size(statement.value(index), field: field) }
+            for (index, field) in nested.enumerated() { bytes += RowCodec.size(statement.value(index), field: field) }
         }
         return (rows, bytes)
+    }
+
+    /// A scalar column's logical size per row, in SQL: ``RowCodec/scalarSize(_:type:)``.
+    static func sizeSQL(_ field: FieldSchema) -> String {
+        let column = field.column
+        let text = ["STRING", "JSON", "GEOGRAPHY"].contains(field.type)
+            ? " WHEN typeof(\(column)) = 'text' THEN 2 + length(CAST(\(column) AS BLOB))" : ""
+        let fixed = switch field.type {
+        case "BOOLEAN": 1
+        case "NUMERIC": 16
+        case "BIGNUMERIC": 32
+        default: 8
+        }
+        return "CASE WHEN \(column) IS NULL THEN 0 WHEN typeof(\(column)) = 'blob' THEN 2 + length(\(column))\(text) ELSE \(fixed) END"
     }
 }

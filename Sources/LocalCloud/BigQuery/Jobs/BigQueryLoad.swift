@@ -103,17 +103,21 @@ extension BigQueryService {
             try RowStore.insert(db, into: rowsTable, fields: parsed, rows: batch)
             batch.removeAll(keepingCapacity: true)
         }
+        // Lines of JSON are scanned first; a line the scan cannot settle is parsed.
+        var scanned = ScannedRowEncoder(layout: layout, ignoreUnknownValues: ignoreUnknown)
+        func values(_ record: Record) throws -> [SQLValue] {
+            switch record {
+            case .json(let object): return try RowCodec.encode(object, layout: layout, ignoreUnknownValues: ignoreUnknown)
+            case .csv(let cells): return try csvValues(cells, fields: parsed, options: options)
+            case .bad(let message): throw RowError(location: "", message: message)
+            }
+        }
         for source in sources {
             statistics.inputFiles += 1
             statistics.inputFileBytes += source.size
-            try forEachRecord(source, format: format, options: options, skip: skipRows) { line, record in
+            func add(_ line: Int64, _ row: () throws -> [SQLValue]) throws {
                 do {
-                    let values: [SQLValue]
-                    switch record {
-                    case .json(let object): values = try RowCodec.encode(object, layout: layout, ignoreUnknownValues: ignoreUnknown)
-                    case .csv(let cells): values = try csvValues(cells, fields: parsed, options: options)
-                    case .bad(let message): throw RowError(location: "", message: message)
-                    }
+                    let values = try row()
                     for (value, field) in zip(values, parsed) { statistics.outputBytes += RowCodec.size(value, field: field) }
                     statistics.outputRows += 1
                     batch.append(values)
@@ -133,6 +137,13 @@ extension BigQueryService {
                     }
                 }
             }
+            if format == "NEWLINE_DELIMITED_JSON" {
+                try forEachJSONLine(source, skip: skipRows) { line, bytes in
+                    try add(line) { try scanned.encode(bytes) ?? values(Self.jsonRecord(bytes, line: line)) }
+                }
+            } else {
+                try forEachRecord(source, format: format, options: options, skip: skipRows) { line, record in try add(line) { try values(record) } }
+            }
         }
         try flush()
         try closeDestination(db, destination, rows: statistics.outputRows, bytes: statistics.outputBytes)
@@ -145,27 +156,43 @@ extension BigQueryService {
         case bad(String)
     }
 
+    /// Each non-blank line of newline-delimited JSON in `source` after the first `skip`, with
+    /// its 1-based line number.
+    func forEachJSONLine(_ source: LoadSource, skip: Int64, _ body: (Int64, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        var line: Int64 = 0
+        var skipped: Int64 = 0
+        try source.forEachLine { bytes in
+            line += 1
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+            if skipped < skip { skipped += 1; return }
+            try body(line, bytes)
+        }
+    }
+
+    /// A line of newline-delimited JSON parsed: its object, or why it is a bad record.
+    static func jsonRecord(_ bytes: UnsafeBufferPointer<UInt8>, line: Int64) -> Record {
+        do {
+            let value = try JSON.parse(bytes)
+            guard let object = value.objectValue else { return .bad("the line is a JSON \(value.typeName), not an object.") }
+            return .json(object)
+        } catch {
+            return .bad("JSON parsing error in row starting at line \(line): \(error.description).")
+        }
+    }
+
     /// Each record of `source` with its 1-based line number.
     func forEachRecord(_ source: LoadSource, format: String, options: CSVOptions, skip: Int64,
                        _ body: (Int64, Record) throws -> Void) throws {
+        if format == "NEWLINE_DELIMITED_JSON" {
+            try forEachJSONLine(source, skip: skip) { line, bytes in try body(line, Self.jsonRecord(bytes, line: line)) }
+            return
+        }
         var line: Int64 = 0
         var skipped: Int64 = 0
         var pending: [UInt8] = []
         var pendingStart: Int64 = 0
         try source.forEachLine { bytes in
             line += 1
-            if format == "NEWLINE_DELIMITED_JSON" {
-                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
-                if skipped < skip { skipped += 1; return }
-                do {
-                    let value = try JSON.parse(bytes)
-                    guard let object = value.objectValue else { try body(line, .bad("the line is a JSON \(value.typeName), not an object.")); return }
-                    try body(line, .json(object))
-                } catch let error as JSONParseError {
-                    try body(line, .bad("JSON parsing error in row starting at line \(line): \(error.description)."))
-                }
-                return
-            }
             if pending.isEmpty { pendingStart = line } else { pending.append(0x0A) }
             pending.append(contentsOf: bytes)
             switch CSVRecord.parse(pending, delimiter: options.delimiter, quote: options.quote) {

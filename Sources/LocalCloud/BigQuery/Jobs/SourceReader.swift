@@ -38,8 +38,9 @@ struct LoadSource: Sendable {
     }
 
     /// Calls `line` with each line of the object (gunzipped when it starts with gzip's magic
-    /// bytes), without its line end; lines are streamed, never the whole file.
-    func forEachLine(_ line: ([UInt8]) throws -> Void) throws {
+    /// bytes), without its line end; lines are streamed, never the whole file, and found with
+    /// `memchr` (only a line split across chunks is copied).
+    func forEachLine(_ line: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw GCPError.internal("Cannot read \(uri): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -47,16 +48,27 @@ struct LoadSource: Sendable {
         var gzip: GzipReader?
         var decided = false
         var pending: [UInt8] = []
-        func feed(_ bytes: ArraySlice<UInt8>) throws {
-            var start = bytes.startIndex
-            for index in bytes.indices where bytes[index] == 0x0A {
-                pending.append(contentsOf: bytes[start..<index])
-                if pending.last == 0x0D { pending.removeLast() }
-                try line(pending)
-                pending.removeAll(keepingCapacity: true)
-                start = index + 1
+        func emit(_ text: UnsafeBufferPointer<UInt8>) throws {
+            try line(text.last == 0x0D ? UnsafeBufferPointer(rebasing: text.dropLast()) : text)
+        }
+        func feed(_ chunk: ArraySlice<UInt8>) throws {
+            try chunk.withUnsafeBufferPointer { bytes in
+                guard let base = bytes.baseAddress else { return }
+                var start = 0
+                while start < bytes.count, let found = memchr(base + start, 0x0A, bytes.count - start) {
+                    let end = found.assumingMemoryBound(to: UInt8.self) - UnsafeMutablePointer(mutating: base)
+                    let text = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    if pending.isEmpty {
+                        try emit(text)
+                    } else {
+                        pending.append(contentsOf: text)
+                        try pending.withUnsafeBufferPointer { try emit($0) }
+                        pending.removeAll(keepingCapacity: true)
+                    }
+                    start = end + 1
+                }
+                pending.append(contentsOf: bytes[start...])
             }
-            pending.append(contentsOf: bytes[start...])
         }
         while true {
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
@@ -79,9 +91,6 @@ struct LoadSource: Sendable {
                 try feed(chunk)
             }
         }
-        if !pending.isEmpty {
-            if pending.last == 0x0D { pending.removeLast() }
-            try line(pending)
-        }
+        if !pending.isEmpty { try pending.withUnsafeBufferPointer { try emit($0) } }
     }
 }

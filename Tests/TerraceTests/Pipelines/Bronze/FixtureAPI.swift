@@ -12,6 +12,9 @@ final class FixtureAPI: Sendable {
     /// Requests seen per path (for retry and incremental checks).
     let hits = Mutex<[String: Int]>([:])
     let lastQuery = Mutex<[String: String]>([:])
+    /// Page bodies served as they are by `/text?page=N` (a test sets them); a missing page is
+    /// `{"items": []}`.
+    let texts = Mutex<[Int: String]>([:])
 
     var base: String { "http://127.0.0.1:\(port)" }
 
@@ -122,6 +125,11 @@ final class FixtureAPI: Sendable {
         router.get("/files/items.json") { request, _ in
             count(request)
             return json(items(0..<30))
+        }
+        router.get("/text") { request, _ in
+            count(request)
+            let text = holder.api?.texts.withLock { $0[int(request, "page", 1)] } ?? #"{"items": []}"#
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: Array(text.utf8))))
         }
         router.get("/evolve/items") { request, _ in
             count(request)

@@ -1,0 +1,165 @@
+import Testing
+import TerraceCompression
+import TerraceJSON
+import TerracePipelines
+
+/// Records of a JSON page land as they came when the schema settles them (the raw path), and
+/// are parsed otherwise; an identity transform turns the raw path off, so each test compares
+/// the two paths over the same pages.
+@Suite(.serialized)
+struct BronzeRawRecordTests {
+    /// What a run left: its result, the landed records (without the metadata that names the
+    /// source; numbers as doubles, since a record landed as it came keeps its own spelling, as
+    /// `2.0` or `-0.0`) and the manifest's schema.
+    struct Landed: Equatable, CustomStringConvertible {
+        var status: SourceRunResult.Status
+        var error: String?
+        var records: Int64
+        var badRecords: Int
+        var lines: [JSON]
+        var schema: JSON?
+        var rows: Int
+
+        var description: String {
+            "\(status) \(error ?? "") records \(records) bad \(badRecords) rows \(rows) schema \(schema?.description ?? "-")\n"
+                + lines.map(\.description).joined(separator: "\n")
+        }
+    }
+
+    static let pagination = Pagination.pageNumber(parameter: "page", start: 1)
+
+    /// Runs `pages` as the source `name`, with or without an identity transform.
+    static func land(_ h: BronzeHarness, _ name: String, parsed: Bool, records: String = "items", pagination: Pagination = pagination,
+                     columns: [Column]? = nil, options: BronzeRunOptions? = nil) async throws -> Landed {
+        let spec = HTTPSource(url: h.api.base + "/text", records: records, pagination: pagination)
+        let identity: RecordTransform = { $0 }
+        let source = Source.http(name, spec, columns: columns, transform: parsed ? identity : nil)
+        let result = await h.run(source, options)
+        let prefix = "raw/\(name)/dt=2024-03-01/run=\(result.runID)/"
+        var lines: [JSON] = []
+        var schema: JSON?
+        for object in try await h.objects(prefix) {
+            let body = try await h.object(object)
+            if object.hasSuffix("_manifest.json") {
+                schema = try JSON.parse(body)["schema"]
+                continue
+            }
+            for line in try GzipReader.decompress(body).split(separator: 0x0A) {
+                var record = try JSON.parse(Array(line))
+                record["_source"] = nil
+                record["_run_id"] = nil
+                lines.append(Self.numbersAsDoubles(record))
+            }
+        }
+        let rows = result.status == SourceRunResult.Status.success ? try await h.count(name) : 0
+        return Landed(status: result.status, error: result.error?.replacing(name, with: "<source>"), records: result.records,
+                      badRecords: result.badRecords, lines: lines, schema: schema, rows: rows)
+    }
+
+    static func numbersAsDoubles(_ value: JSON) -> JSON {
+        switch value {
+        case .int(let number): .double(Double(number))
+        case .array(let elements): .array(elements.map(numbersAsDoubles))
+        case .object(let members): .object(members.mapValues(numbersAsDoubles))
+        default: value
+        }
+    }
+
+    /// Serves `pages` and runs them both ways; answers the raw path's outcome and whether the
+    /// two agree.
+    static func bothWays(_ pages: [String], records: String = "items", pagination: Pagination = pagination, columns: [Column]? = nil,
+                         maxBadRecords: Int = 0, sourceLocation: SourceLocation = #_sourceLocation,
+                         _ check: (Landed, BronzeHarness) async throws -> Void = { _, _ in }) async throws {
+        try await BronzeHarness.with { h in
+            h.api.texts.withLock { texts in for (index, page) in pages.enumerated() { texts[index + 1] = page } }
+            let options = h.options(maxBadRecords: maxBadRecords)
+            let raw = try await land(h, "raw_path", parsed: false, records: records, pagination: pagination, columns: columns, options: options)
+            let parsed = try await land(h, "parsed_path", parsed: true, records: records, pagination: pagination, columns: columns, options: options)
+            #expect(raw == parsed, "raw path:\n\(raw)\nparsed path:\n\(parsed)", sourceLocation: sourceLocation)
+            try await check(raw, h)
+        }
+    }
+
+    @Test func settledRecordsLandAsTheyCameWithTheMetadataSpliced() async throws {
+        try await BronzeHarness.with { h in
+            h.api.texts.withLock { $0[1] = #"{"items": [{"name":"a","id":1}, {"name":"b" , "id":2}, {}], "total": 3}"# }
+            let spec = HTTPSource(url: h.api.base + "/text", records: "items", pagination: Self.pagination)
+            let result = await h.succeed(.http("flat", spec))
+            let part = "raw/flat/dt=2024-03-01/run=\(result.runID)/part-00000.jsonl.gz"
+            let lines = try GzipReader.decompress(try await h.object(part)).split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+            #expect(lines.count == 3)
+            // The first record taught the schema (parsed, keys sorted); the second came as it was.
+            #expect(lines[0].hasPrefix(#"{"id":1,"name":"a","_ingested_at":"#))
+            #expect(lines[1].hasPrefix(#"{"name":"b" , "id":2,"_ingested_at":"#))
+            #expect(lines[2].hasPrefix(#"{"_ingested_at":"#))
+            try await h.expectCount("flat", 3)
+        }
+    }
+
+    @Test func flatPagesLandTheSameRecordsBothWays() async throws {
+        let page = #"{"items":[{"id":1,"name":"a","price":1.5,"ok":true},{"id":2,"name":"b\u00e9\n","price":2,"ok":false},"#
+            + #"{"id":3,"name":"c","price":-0.0,"ok":true}],"total":3}"#
+        try await Self.bothWays([page]) { landed, _ in #expect(landed.records == 3) }
+    }
+
+    @Test func aNestedFieldANullARenamedKeyAndAnEscapedKeyTakeTheParsedPath() async throws {
+        let page = #"{"items":[{"id":1,"name":"a"},{"id":2,"name":"b","dims":{"w":1}},{"id":3,"name":null},{"id":4,"first-name":"x"},"#
+            + #"{"id":5,"na\u006de":"y"},{"id":6,"name":"f","tags":["t"]},{"id":7,"name":"g"}]}"#
+        try await Self.bothWays([page]) { landed, _ in #expect(landed.records == 7) }
+    }
+
+    @Test func aKeyGivenTwiceLandsItsLastValueBothWays() async throws {
+        let page = #"{"items":[{"id":1,"name":"a"},{"id":2,"name":"b","id":3}]}"#
+        try await Self.bothWays([page]) { landed, _ in #expect(landed.lines.map { $0["id"] ?? .null } == [1.0, 3.0]) }
+    }
+
+    @Test func prettyPrintedPagesLandTheSameRecordsBothWays() async throws {
+        let records = (1...5).map { id in JSON.object(["id": .int(Int64(id)), "name": .string("n\(id)"), "price": .double(Double(id) / 4)]) }
+        let page = JSON.object(["data": ["items": .array(records)], "meta": ["total_pages": 1]]).encoded(.pretty)
+        try await Self.bothWays([page], records: "data.items",
+                                pagination: .pageNumber(parameter: "page", start: 1, totalPages: "meta.total_pages")) { landed, _ in
+            #expect(landed.records == 5)
+        }
+    }
+
+    @Test func aTypeChangeFailsTheSameWayBothWays() async throws {
+        let page = #"{"items":[{"id":1,"price":1},{"id":2,"price":2.5},{"id":3,"price":"expensive"}]}"#
+        try await Self.bothWays([page]) { landed, _ in
+            #expect(landed.error?.contains("field price changed type") == true, "\(landed.error ?? "")")
+            #expect(landed.error?.contains("page 1 of") == true)
+        }
+    }
+
+    @Test func recordsThatAreNotObjectsAreBadRecordsNamedTheSameBothWays() async throws {
+        let page = #"{"items":[{"id":1},{"id":2},[3],"x",{"id":5}]}"#
+        try await Self.bothWays([page], maxBadRecords: 2) { landed, _ in
+            #expect(landed.badRecords == 2)
+            #expect(landed.records == 3)
+        }
+        try await Self.bothWays([page]) { landed, _ in #expect(landed.error?.contains("record 3: a record must be a JSON object") == true) }
+    }
+
+    @Test func declaredColumnsLandTheSameRecordsBothWays() async throws {
+        let page = #"{"items":[{"id":1,"price":2,"name":"a"},{"id":"7","price":3,"name":"b"},{"id":8,"price":"4.5","name":5},"#
+            + #"{"id":9,"price":1.25,"name":"c"}]}"#
+        let columns = [Column("id", .int64, required: true), Column("price", .float64), Column("name", .string)]
+        try await Self.bothWays([page], columns: columns) { landed, _ in #expect(landed.records == 4) }
+        let missing = #"{"items":[{"id":1,"price":2},{"price":3}]}"#
+        try await Self.bothWays([missing], columns: columns) { landed, _ in
+            #expect(landed.error?.contains("required field id is missing") == true, "\(landed.error ?? "")")
+        }
+    }
+
+    @Test func theIncrementalCursorIsReadFromRecordsThatLandAsTheyCame() async throws {
+        try await BronzeHarness.with { h in
+            h.api.texts.withLock {
+                $0[1] = #"{"items":[{"id":1,"updated_at":"2024-01-05"},{"id":2,"updated_at":"2024-01-09"},{"id":3,"updated_at":"2024-01-07"}]}"#
+            }
+            var spec = HTTPSource(url: h.api.base + "/text", records: "items", pagination: Self.pagination)
+            spec.incremental = Incremental(parameter: "updated_since", field: "updated_at", initial: "2024-01-01")
+            await h.succeed(.http("changes", spec))
+            await h.succeed(.http("changes", spec), h.options(date: "2024-03-02"))
+            #expect(h.api.lastQuery.withLock { $0["updated_since"] } == "2024-01-09")
+        }
+    }
+}
