@@ -1,4 +1,4 @@
-# Terrace: `make run` serves the local cloud, `make test` runs every test, `make bench` measures.
+# Terrace: `make run` builds and runs the whole platform locally, `make test` runs every test, `make bench` measures.
 SWIFT   ?= swift
 BIN     := .build/debug/terrace
 RELEASE := .build/release/terrace
@@ -15,9 +15,9 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product terrace
 
-# The main job, as far as it exists: the embedded local cloud, serving until Ctrl-C.
+# The main job: apply, bronze, deploy, silver and gold with tests on the embedded local cloud (`terrace up --env local`).
 run: build
-	$(BIN) local serve --data .terrace/local/$(ENV)
+	$(BIN) up --env local
 
 # One build serves both suites: `--build-tests` also builds the terrace binary the
 # conformance tests drive.

@@ -54,7 +54,9 @@ struct DestroyCommand: AsyncParsableCommand {
 
 /// Plan (or load a saved plan), confirm, apply, report: shared by apply and destroy.
 enum ApplyFlow {
-    static func run(options: EnvironmentOptions, planFile: String?, autoApprove: Bool, targets: [String], destroy: Bool) async throws {
+    /// `preflight` runs in the session before anything is planned (the deploy's model checks).
+    static func run(options: EnvironmentOptions, planFile: String?, autoApprove: Bool, targets: [String], destroy: Bool,
+                    preflight: ((EnvironmentSession) async throws -> Void)? = nil) async throws {
         let console = Console.standard
         let saved: Plan?
         do {
@@ -64,6 +66,7 @@ enum ApplyFlow {
             throw ExitCode.failure
         }
         let report: ApplyReport? = try await EnvironmentSession.run(options) { session in
+            try await preflight?(session)
             let engine = session.engine
             return try await engine.withLock(destroy ? "destroy" : "apply") { snapshot -> ApplyReport? in
                 let plan: Plan

@@ -53,10 +53,16 @@ struct EnvironmentSession {
         } catch {
             throw EngineError(error.description)
         }
-        let stack: ValidatedStack
+        var stack: ValidatedStack
         do {
             stack = try ValidatedStack(configuration: configuration, declare: declare)
-        } catch {
+            // The models' views are declarations too: they join the graph that plan and apply cover.
+            let views = try PipelineProject.load(environment: configuration.environment, resources: stack.resources,
+                                                 projectDirectory: projectDirectory).views
+            if !views.isEmpty {
+                stack = try ValidatedStack(configuration: configuration) { env in Stack(declarations: declare(env).declarations + views) }
+            }
+        } catch let error as TerraceDSL.ValidationError {
             let lines = error.diagnostics.sorted().map(\.description)
             throw EngineError(lines.joined(separator: "\n") + "\n\(lines.count) problem\(lines.count == 1 ? "" : "s") in the declarations "
                                   + "for environment \(options.env); nothing was changed (see `terrace validate --env \(options.env)`)")

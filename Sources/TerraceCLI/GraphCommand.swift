@@ -1,5 +1,6 @@
 import ArgumentParser
 import TerraceDSL
+import TerraceEngine
 
 /// `terrace graph --env E [--format dot|mermaid]`: the declared resources and what each depends on.
 struct GraphCommand: ParsableCommand {
@@ -25,40 +26,52 @@ struct GraphCommand: ParsableCommand {
             for line in report.lines(useColor: console.useColor) { console.line(line) }
             throw ExitCode.failure
         }
-        console.line(DependencyGraph(resources: resources).render(format == .dot ? .dot : .mermaid))
+        var lineage: [(id: String, dependencies: [String])] = []
+        if let configuration = try? EnvironmentLoader(projectDirectory: ".").load(env) {
+            do {
+                lineage = try PipelineProject.load(environment: configuration.environment, resources: resources).lineage
+            } catch {
+                console.error(EnvironmentSession.describe(error))
+                throw ExitCode.failure
+            }
+        }
+        console.line(DependencyGraph(resources: resources, lineage: lineage).render(format == .dot ? .dot : .mermaid))
     }
 }
 
-/// Resources and their dependencies as text: each edge points from a resource to one it needs.
+/// Resources and their dependencies as text: each edge points from a resource to one it needs;
+/// with the pipelines' lineage, models (`model.NAME`) point to what they read (`source.NAME` for
+/// a bronze table, other models) and to the dataset they are built in.
 public struct DependencyGraph: Sendable {
     public enum Format: Sendable { case dot, mermaid }
 
-    let resources: [Resource]
+    /// Every node with the nodes it depends on, in order.
+    let nodes: [(id: String, dependencies: [String])]
 
-    public init(resources: [Resource]) { self.resources = resources.sorted { $0.address < $1.address } }
+    public init(resources: [Resource], lineage: [(id: String, dependencies: [String])] = []) {
+        nodes = resources.sorted { $0.address < $1.address }.map { ($0.address.rawValue, $0.dependencies.sorted().map(\.rawValue)) }
+            + lineage.sorted { $0.id < $1.id }
+    }
 
     public func render(_ format: Format) -> String {
         switch format {
         case .dot:
             var lines = ["digraph terrace {", "  rankdir=LR;", "  node [shape=box];"]
-            for resource in resources { lines.append("  \(Self.quoted(resource.address.rawValue));") }
-            for resource in resources {
-                for dependency in resource.dependencies.sorted() {
-                    lines.append("  \(Self.quoted(resource.address.rawValue)) -> \(Self.quoted(dependency.rawValue));")
-                }
+            for node in nodes { lines.append("  \(Self.quoted(node.id));") }
+            for node in nodes {
+                for dependency in node.dependencies { lines.append("  \(Self.quoted(node.id)) -> \(Self.quoted(dependency));") }
             }
             return (lines + ["}"]).joined(separator: "\n")
         case .mermaid:
-            var ids: [Address: String] = [:]
+            var ids: [String: String] = [:]
             var lines = ["graph LR"]
-            for (index, resource) in resources.enumerated() {
-                ids[resource.address] = "n\(index)"
-                let label = resource.address.rawValue.replacingAll("\"", with: "#quot;")
-                lines.append("  n\(index)[\"\(label)\"]")
+            for (index, node) in nodes.enumerated() {
+                ids[node.id] = "n\(index)"
+                lines.append("  n\(index)[\"\(node.id.replacingAll("\"", with: "#quot;"))\"]")
             }
-            for resource in resources {
-                for dependency in resource.dependencies.sorted() {
-                    if let from = ids[resource.address], let to = ids[dependency] { lines.append("  \(from) --> \(to)") }
+            for node in nodes {
+                for dependency in node.dependencies {
+                    if let from = ids[node.id], let to = ids[dependency] { lines.append("  \(from) --> \(to)") }
                 }
             }
             return lines.joined(separator: "\n")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,6 +8,7 @@ import Synchronization
 import TerraceDSL
 import TerraceEngine
 import TerraceJSON
+import TerraceModels
 import TerracePipelines
 import TerraceTime
 
@@ -41,6 +43,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Where to write the run-results JSON (default: .terrace/runs/<env>/run_results.json).")
     var results: String?
 
+    @Flag(help: "Rebuild incremental and scd2 models from scratch.")
+    var fullRefresh = false
+
     func validate() throws {
         if let date, !Self.isDate(date) { throw ValidationError("--date must be a date such as 2024-01-31, got \"\(date)\"") }
         if let runID, runID.isEmpty || !runID.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) || runID.count > 64 {
@@ -62,65 +67,56 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console.standard
         let started = TimeSource.live.now()
-        let results = try await EnvironmentSession.run(environment) { session -> [SourceRunResult] in
+        let (sources, nodes) = try await EnvironmentSession.run(environment) { session -> ([SourceRunResult], [NodeRunResult]) in
             let configuration = session.configuration
             let env = configuration.environment
-            let bronze = Declarations.bronze(env)
-            let sources = try Self.select(selections, from: bronze, environment: self.environment.env)
-            if sources.isEmpty {
-                console.line("Nothing to run: the selection matches no source.")
-                return []
-            }
+            let pipelines = try PipelineProject.load(environment: env, resources: session.engine.resources)
+            let bronze = pipelines.bronze
+            let selected = try pipelines.select(selections)
             for name in configuration.sources.keys where name != "*" && bronze.source(name) == nil {
                 throw EngineError("\(configuration.file): sources.\(name) overrides a source that is not declared "
                                       + "(declared: \(bronze.sources.map(\.name).joined(separator: ", ")))")
             }
-            let (bucket, dataset, location) = try Self.targets(bronze, session: session)
-            let overrides = try Self.resolveLocalURLs(configuration.sources, localCloud: session.localCloudURL, file: configuration.file)
+            let sources = pipelines.sources(in: selected)
+            let models = selected.filter { !ModelRunner.isSource($0) }
+            if sources.isEmpty && models.isEmpty {
+                console.line("Nothing to run: the selection matches no source or model.")
+                return ([], [])
+            }
             let micros = Int64(started * 1_000_000)
-            let options = BronzeRunOptions(
-                environment: self.environment.env, project: env.project, bucket: bucket, dataset: dataset, location: location,
-                logicalDate: date ?? String(Timestamp.rfc3339(micros: micros, fractionDigits: 0).prefix(10)), runID: runID,
-                maxBadRecords: maxBadRecords, overrides: overrides,
-                variables: { name in getenv(name).map { String(cString: $0) } }, startedAt: micros,
-                parallelism: self.environment.parallelism)
-            let runner = BronzeRunner(cloud: session.cloud, options: options)
-            let reporter = ProgressReporter(names: sources.map(\.name))
+            let logicalDate = date ?? String(Timestamp.rfc3339(micros: micros, fractionDigits: 0).prefix(10))
             var results: [SourceRunResult] = []
-            for source in sources {
-                let result = await runner.run(source) { reporter.update($0) }
-                reporter.finish(result)
-                results.append(result)
-            }
-            return results
-        }
-        guard !results.isEmpty else { return }
-        let path = try writeResults(results, started: started)
-        printSummary(results, console: console, resultsPath: path)
-        if results.contains(where: { $0.status == .error }) { throw ExitCode.failure }
-    }
-
-    /// The sources `selections` name (all of them without a selection); an unknown name is an error.
-    static func select(_ selections: [String], from bronze: Bronze, environment: String) throws -> [Source] {
-        guard !selections.isEmpty else { return bronze.sources }
-        var chosen: [Source] = []
-        for selection in selections {
-            let matched: [Source]
-            if selection == "layer:bronze" {
-                matched = bronze.sources
-            } else if selection.hasPrefix("layer:") {
-                matched = []  // silver and gold models run with their own issue's runner
-            } else {
-                let name = selection.hasPrefix("source:") ? String(selection.dropFirst("source:".count)) : selection
-                guard let source = bronze.source(name) else {
-                    throw EngineError("--select \(selection): no source called \(name) (declared: "
-                                          + "\(bronze.sources.map(\.name).joined(separator: ", ")))")
+            if !sources.isEmpty {
+                let (bucket, dataset, location) = try Self.targets(bronze, session: session)
+                let overrides = try Self.resolveLocalURLs(configuration.sources, localCloud: session.localCloudURL, file: configuration.file)
+                let options = BronzeRunOptions(
+                    environment: self.environment.env, project: env.project, bucket: bucket, dataset: dataset, location: location,
+                    logicalDate: logicalDate, runID: runID, maxBadRecords: maxBadRecords, overrides: overrides,
+                    variables: { name in getenv(name).map { String(cString: $0) } }, startedAt: micros,
+                    parallelism: self.environment.parallelism)
+                let runner = BronzeRunner(cloud: session.cloud, options: options)
+                let reporter = ProgressReporter(names: sources.map(\.name))
+                for source in sources {
+                    let result = await runner.run(source) { reporter.update($0) }
+                    reporter.finish(result)
+                    results.append(result)
                 }
-                matched = [source]
             }
-            for source in matched where !chosen.contains(where: { $0.name == source.name }) { chosen.append(source) }
+            guard !models.isEmpty else { return (results, []) }
+            let failed = Set(results.filter { $0.status == .error }.map { NodeID.source($0.source) })
+            let options = ModelRunOptions(project: env.project, location: env.region, fullRefresh: fullRefresh,
+                                          runAt: Date(timeIntervalSince1970: started), parallelism: min(4, self.environment.parallelism))
+            let runner = ModelRunner(bigquery: session.cloud.bigquery, project: pipelines.compiled, graph: pipelines.graph, options: options,
+                                     runID: runID ?? BronzeRunner.runID(environment: self.environment.env, source: "models", date: logicalDate))
+            let nodes = await runner.run(Set(selected), failedUpstream: failed) { NodeReporter.finish($0) }
+            return (results, nodes)
         }
-        return chosen
+        guard !sources.isEmpty || !nodes.isEmpty else { return }
+        let path = try writeResults(sources, nodes, started: started)
+        printSummary(sources, nodes, console: console, resultsPath: path)
+        if sources.contains(where: { $0.status == .error }) || nodes.contains(where: { $0.status == .error || $0.status == .fail }) {
+            throw ExitCode.failure
+        }
     }
 
     /// Source overrides with `local:/path` URLs pointed at the environment's local cloud (its
@@ -160,34 +156,96 @@ struct RunCommand: AsyncParsableCommand {
         return (bucketName, datasetID, location)
     }
 
-    private func writeResults(_ results: [SourceRunResult], started: Double) throws -> String {
-        let path = results.isEmpty ? "" : (self.results ?? ".terrace/runs/\(environment.env)/run_results.json")
+    private func writeResults(_ results: [SourceRunResult], _ nodes: [NodeRunResult], started: Double) throws -> String {
+        let path = self.results ?? ".terrace/runs/\(environment.env)/run_results.json"
         let document: JSON = [
             "environment": .string(environment.env),
             "started_at": .string(Timestamp.rfc3339(micros: Int64(started * 1_000_000))),
             "elapsed_seconds": .double(((TimeSource.live.now() - started) * 1000).rounded() / 1000),
             "results": .array(results.map(\.json)),
+            "nodes": .array(nodes.map(\.json)),
         ]
         try FileOutput.write(document.encodedBytes(.pretty) + [0x0A], to: path)
         return path
     }
 
-    private func printSummary(_ results: [SourceRunResult], console: Console, resultsPath: String) {
-        var rows = [["source", "status", "records", "bytes", "objects", "time"]]
-        for result in results {
-            rows.append([result.source, result.status == .success ? "ok" : "error", ProgressReporter.count(result.records),
-                         ProgressReporter.bytes(result.bytes), String(result.objects), ProgressReporter.seconds(result.durationSeconds)])
+    private func printSummary(_ results: [SourceRunResult], _ nodes: [NodeRunResult], console: Console, resultsPath: String) {
+        if !results.isEmpty {
+            var rows = [["source", "status", "records", "bytes", "objects", "time"]]
+            for result in results {
+                rows.append([result.source, result.status == .success ? "ok" : "error", ProgressReporter.count(result.records),
+                             ProgressReporter.bytes(result.bytes), String(result.objects), ProgressReporter.seconds(result.durationSeconds)])
+            }
+            console.line()
+            for (index, line) in console.table(rows, indent: 2).enumerated() { console.line(index == 0 ? console.styled(line, .bold) : line) }
         }
-        console.line()
-        for (index, line) in console.table(rows, indent: 2).enumerated() { console.line(index == 0 ? console.styled(line, .bold) : line) }
+        let models = nodes.filter { $0.kind == "model" }
+        if !models.isEmpty {
+            var rows = [["model", "materialized", "status", "rows", "processed", "time"]]
+            for node in models {
+                rows.append([node.name, node.detail, NodeReporter.word(node.status), node.rows.map(ProgressReporter.count) ?? "",
+                             ProgressReporter.bytes(node.bytesProcessed), ProgressReporter.seconds(node.durationSeconds)])
+            }
+            console.line()
+            for (index, line) in console.table(rows, indent: 2).enumerated() { console.line(index == 0 ? console.styled(line, .bold) : line) }
+        }
         for result in results where result.status == .error {
             console.error(result.error ?? "source \(result.source) failed")
         }
-        let failed = results.filter { $0.status == .error }.count
-        let summary = failed == 0
-            ? console.styled("Run complete: \(results.count) source\(results.count == 1 ? "" : "s") loaded.", .green)
-            : console.styled("Run failed: \(failed) of \(results.count) source\(results.count == 1 ? "" : "s") failed.", .red)
+        for node in nodes where node.status == .error || node.status == .fail {
+            console.error("\(node.kind) \(node.name): \(node.message ?? node.status.rawValue)")
+        }
+        let failedSources = results.filter { $0.status == .error }.count
+        let failedNodes = nodes.filter { $0.status == .error || $0.status == .fail }.count
+        let ok = failedSources == 0 && failedNodes == 0
+        let summary = console.styled((ok ? "Run complete: " : "Run failed: ") + Self.counts(results, nodes) + ".", ok ? .green : .red)
         console.line("\n\(summary) Results: \(resultsPath)")
+    }
+
+    /// "1 source loaded, 7 of 7 models built, 20 of 20 tests passed".
+    static func counts(_ results: [SourceRunResult], _ nodes: [NodeRunResult]) -> String {
+        var parts: [String] = []
+        let failedSources = results.filter { $0.status == .error }.count
+        if !results.isEmpty {
+            parts.append(failedSources == 0
+                ? "\(results.count) source\(results.count == 1 ? "" : "s") loaded"
+                : "\(failedSources) of \(results.count) source\(results.count == 1 ? "" : "s") failed")
+        }
+        let models = nodes.filter { $0.kind == "model" }
+        if !models.isEmpty {
+            parts.append("\(models.filter { $0.status == .success }.count) of \(models.count) model\(models.count == 1 ? "" : "s") built")
+        }
+        let tests = nodes.filter { $0.kind == "test" }
+        if !tests.isEmpty {
+            let warned = tests.filter { $0.status == .warn }.count
+            parts.append("\(tests.filter { $0.status == .success }.count) of \(tests.count) test\(tests.count == 1 ? "" : "s") passed"
+                             + (warned > 0 ? " (\(warned) warned)" : ""))
+        }
+        let skipped = nodes.filter { $0.status == .skipped }.count
+        if skipped > 0 { parts.append("\(skipped) skipped") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// One line per model or test as it ends (on stderr, like the bronze progress).
+enum NodeReporter {
+    static func finish(_ result: NodeRunResult) {
+        var line = "\(result.kind) \(result.name): \(word(result.status))"
+        if result.kind == "model", let rows = result.rows { line += ", \(ProgressReporter.count(rows)) rows" }
+        if result.kind == "test", let rows = result.rows, rows > 0 { line += ", \(ProgressReporter.count(rows)) failing" }
+        if result.status != .skipped { line += ", \(ProgressReporter.seconds(result.durationSeconds))" }
+        if result.status == .skipped, let message = result.message { line += " (\(message))" }
+        Console.write(line + "\n", to: STDERR_FILENO)
+    }
+
+    static func word(_ status: NodeRunResult.Status) -> String {
+        switch status {
+        case .success: "ok"
+        case .warn: "warn"
+        case .fail: "FAIL"
+        case .error: "error"
+        case .skipped: "skipped"
+        }
     }
 }
 

@@ -8,7 +8,8 @@ public struct TerraceCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, PlanCommand.self, ApplyCommand.self, DestroyCommand.self, ImportCommand.self, StateCommand.self,
-            ForceUnlockCommand.self, ValidateCommand.self, GraphCommand.self, RunCommand.self, QueryCommand.self, LocalCommand.self,
+            ForceUnlockCommand.self, ValidateCommand.self, GraphCommand.self, DeployCommand.self, RunCommand.self, TestCommand.self, LsCommand.self, QueryCommand.self,
+            UpCommand.self, LocalCommand.self,
         ]
     )
 

@@ -20,6 +20,15 @@ struct GraphCommandTests {
         #expect(dot.hasSuffix("}"))
     }
 
+    @Test func lineageDrawsModelsToWhatTheyReadAndWhereTheyLive() {
+        let lineage = [(id: "model.dim_users", dependencies: ["dataset.gold", "model.stg_users"]),
+                       (id: "model.stg_users", dependencies: ["dataset.silver", "source.users"])]
+        let dot = DependencyGraph(resources: Self.resources, lineage: lineage).render(.dot)
+        #expect(dot.contains("\"model.dim_users\" -> \"model.stg_users\";"))
+        #expect(dot.contains("\"model.stg_users\" -> \"source.users\";"))
+        #expect(dot.contains("\"model.stg_users\" -> \"dataset.silver\";"))
+    }
+
     @Test func mermaidNamesNodesByAddress() {
         let mermaid = DependencyGraph(resources: Self.resources).render(.mermaid)
         #expect(mermaid == """

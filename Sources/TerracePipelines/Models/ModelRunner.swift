@@ -1,0 +1,325 @@
+import Foundation
+import GoogleCloud
+import TerraceJSON
+import TerraceModels
+
+/// What one model or data test did in a run (an entry of the run-results file).
+public struct NodeRunResult: Sendable, Equatable {
+    public enum Status: String, Sendable {
+        /// The model was built, or the test found nothing.
+        case success
+        /// A test of severity warn found failing rows.
+        case warn
+        /// A test of severity error found failing rows.
+        case fail
+        /// The statement or query failed.
+        case error
+        /// Not run: something upstream failed.
+        case skipped
+    }
+
+    /// `model` or `test`.
+    public var kind: String
+    public var name: String
+    public var status: Status
+    /// The model's materialization, or the test's kind.
+    public var detail: String
+    /// The model's table rows after the run; a test's failing rows (or values).
+    public var rows: Int64?
+    public var bytesProcessed: Int64
+    public var durationSeconds: Double
+    /// Why it failed or was skipped; a failing test's examples.
+    public var message: String?
+
+    public var json: JSON {
+        var body: [String: JSON] = [
+            "kind": .string(kind), "name": .string(name), "status": .string(status.rawValue), "detail": .string(detail),
+            "bytes_processed": .int(bytesProcessed), "duration_seconds": .double((durationSeconds * 1000).rounded() / 1000),
+        ]
+        body["rows"] = rows.map { .int($0) } ?? .null
+        body["message"] = message.map { .string($0) } ?? .null
+        return .object(body)
+    }
+}
+
+/// How models run: where, how many at once, and whether incrementals start over.
+public struct ModelRunOptions: Sendable {
+    public var project: String
+    public var location: String
+    /// Rebuild incremental and scd2 models from scratch.
+    public var fullRefresh: Bool
+    /// The run's timestamp (an scd2 check_cols version's `valid_from`).
+    public var runAt: Date
+    /// Models (with their tests) running at once.
+    public var parallelism: Int
+    /// Failing rows printed per failed test.
+    public var examples: Int
+    public var poll: @Sendable (Int) async throws -> Void
+
+    public init(project: String, location: String = "US", fullRefresh: Bool = false, runAt: Date, parallelism: Int = 4, examples: Int = 5,
+                poll: @escaping @Sendable (Int) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64(min(500, 20 << min($0, 5))) * 1_000_000) }) {
+        self.project = project
+        self.location = location
+        self.fullRefresh = fullRefresh
+        self.runAt = runAt
+        self.parallelism = parallelism
+        self.examples = examples
+        self.poll = poll
+    }
+}
+
+/// Runs compiled models in dependency order, a bounded number at once, each model's tests right
+/// after it: a model whose statement fails, or whose error-severity test fails, stops its
+/// descendants only. Tables are replaced by one statement each (`CREATE OR REPLACE TABLE … AS`,
+/// or one MERGE), so a failed model leaves its table as it was. Views belong to the deploy: a
+/// run only checks that they exist.
+public struct ModelRunner: Sendable {
+    let jobs: BigQueryJobs
+    let project: CompiledProject
+    let graph: ModelGraph
+    let options: ModelRunOptions
+    let runID: String
+
+    public init(bigquery: GoogleCloudClient, project: CompiledProject, graph: ModelGraph, options: ModelRunOptions, runID: String) {
+        self.jobs = BigQueryJobs(bigquery: bigquery, project: options.project, location: options.location, poll: options.poll)
+        self.project = project
+        self.graph = graph
+        self.options = options
+        self.runID = runID
+    }
+
+    /// Runs the selected models and tests (`selection`); `failedUpstream` are nodes (bronze
+    /// sources) that already failed, whose descendants are skipped. `progress` hears each result.
+    public func run(_ selection: Set<NodeID>, failedUpstream: Set<NodeID> = [],
+                    progress: @escaping @Sendable (NodeRunResult) -> Void = { _ in }) async -> [NodeRunResult] {
+        // Header tests run with their model; custom tests and models are scheduled as nodes.
+        let owned = Set(project.tests.filter { $0.test.model != nil }.map { NodeID.test($0.test.name) })
+        let scheduled = selection.filter { !owned.contains($0) && !Self.isSource($0) }
+        var finished: Set<NodeID> = Set(selection.filter(Self.isSource))
+        var broken = failedUpstream
+        var results: [NodeRunResult] = []
+        var running: Set<NodeID> = []
+        await withTaskGroup(of: (NodeID, [NodeRunResult], Bool).self) { group in
+            func startReady() {
+                for node in graph.ready(scheduled, finished: finished) where !running.contains(node) {
+                    guard running.count < options.parallelism else { return }
+                    if let cause = (graph.dependencies[node] ?? []).first(where: { broken.contains($0) }) {
+                        let result = skipped(node, because: cause)
+                        progress(result)
+                        results.append(result)
+                        finished.insert(node)
+                        broken.insert(node)
+                        continue
+                    }
+                    running.insert(node)
+                    let tests = selection.contains(node) ? ownedTests(of: node, selected: selection) : []
+                    group.addTask { await runNode(node, tests: tests, progress: progress) }
+                }
+            }
+            // Skipping can free more nodes at once: repeat until nothing new starts.
+            var before = -1
+            while before != finished.count + running.count {
+                before = finished.count + running.count
+                startReady()
+            }
+            while let (node, nodeResults, ok) = await group.next() {
+                running.remove(node)
+                finished.insert(node)
+                if !ok { broken.insert(node) }
+                results += nodeResults
+                before = -1
+                while before != finished.count + running.count {
+                    before = finished.count + running.count
+                    startReady()
+                }
+            }
+        }
+        return results
+    }
+
+    /// Runs the selected data tests alone (`terrace test`), in the graph's order.
+    public func test(_ selection: Set<NodeID>, progress: @escaping @Sendable (NodeRunResult) -> Void = { _ in }) async -> [NodeRunResult] {
+        var results: [NodeRunResult] = []
+        for case .test(let name) in graph.topologicalOrder where selection.contains(.test(name)) {
+            guard let test = project.test(named: name) else { continue }
+            let result = await runTest(test)
+            progress(result)
+            results.append(result)
+        }
+        return results
+    }
+
+    /// Whether `node` is a bronze source (run by the bronze runner, not here).
+    public static func isSource(_ node: NodeID) -> Bool {
+        if case .source = node { return true }
+        return false
+    }
+
+    private func ownedTests(of node: NodeID, selected: Set<NodeID>) -> [CompiledTest] {
+        guard case .model(let name) = node else { return [] }
+        return project.tests.filter { $0.test.model == name && selected.contains(.test($0.test.name)) }
+    }
+
+    private func skipped(_ node: NodeID, because cause: NodeID) -> NodeRunResult {
+        let detail = project.model(named: node.name)?.model.config.materialization.name ?? "test"
+        return NodeRunResult(kind: Self.kind(node), name: node.name, status: .skipped, detail: detail, rows: nil, bytesProcessed: 0,
+                             durationSeconds: 0, message: "\(cause) failed upstream")
+    }
+
+    static func kind(_ node: NodeID) -> String {
+        if case .test = node { return "test" }
+        return "model"
+    }
+
+    /// A model and its tests (or a custom test); whether its descendants may run.
+    private func runNode(_ node: NodeID, tests: [CompiledTest], progress: @Sendable (NodeRunResult) -> Void) async -> (NodeID, [NodeRunResult], Bool) {
+        switch node {
+        case .model(let name):
+            guard let model = project.model(named: name) else { return (node, [], false) }
+            let built = await runModel(model)
+            progress(built)
+            var results = [built]
+            guard built.status == .success else { return (node, results, false) }
+            var ok = true
+            for test in tests {
+                let result = await runTest(test)
+                progress(result)
+                results.append(result)
+                if result.status == .fail || result.status == .error { ok = false }
+            }
+            return (node, results, ok)
+        case .test(let name):
+            guard let test = project.test(named: name) else { return (node, [], false) }
+            let result = await runTest(test)
+            progress(result)
+            return (node, [result], result.status != .fail && result.status != .error)
+        case .source:
+            return (node, [], true)
+        }
+    }
+
+    // MARK: Models
+
+    private var tablesPath: String { "\(jobs.projectPath)/datasets" }
+
+    private func tablePath(_ model: CompiledModel) -> String {
+        "\(tablesPath)/\(URLEncoding.component(model.dataset))/tables/\(URLEncoding.component(model.model.name))"
+    }
+
+    /// The model's table or view as BigQuery has it; nil when there is none.
+    private func existing(_ model: CompiledModel) async throws -> JSON? {
+        do {
+            return try await jobs.bigquery.get(tablePath(model))
+        } catch let error as GoogleAPIError where error.isNotFound {
+            return nil
+        }
+    }
+
+    private func runModel(_ compiled: CompiledModel) async -> NodeRunResult {
+        let start = Date()
+        let materialization = compiled.model.config.materialization
+        var result = NodeRunResult(kind: "model", name: compiled.model.name, status: .success, detail: materialization.name, rows: nil,
+                                   bytesProcessed: 0, durationSeconds: 0, message: nil)
+        do {
+            let current = try await existing(compiled)
+            if case .view = materialization {
+                guard current?["type"]?.stringValue == "VIEW" else {
+                    throw PipelineError("the view \(compiled.dataset).\(compiled.model.name) does not exist; deploy it with `terrace deploy` first")
+                }
+            } else {
+                let incremental = materialization.keepsRows && !options.fullRefresh && current?["type"]?.stringValue == "TABLE"
+                let columns = incremental ? (current?["schema"]?["fields"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue } : nil
+                let statement = compiled.runStatement(existingColumns: columns, runAt: options.runAt)
+                let job = try await jobs.run(["query": ["query": .string(statement), "useLegacySql": false]],
+                                             jobID: "terrace_\(compiled.model.name)_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
+                result.bytesProcessed = BigQueryJobs.bytesProcessed(job)
+                let table = try await describe(compiled)
+                result.rows = table?["numRows"]?.intValue
+            }
+        } catch let failure as BigQueryJobs.Failure {
+            result.status = .error
+            result.message = "\(compiled.model.file): BigQuery answered \(failure.reason): \(failure)"
+        } catch {
+            result.status = .error
+            result.message = "\(error)"
+        }
+        result.durationSeconds = Date().timeIntervalSince(start)
+        return result
+    }
+
+    /// Writes the header's description and column descriptions onto the built table (tables.patch);
+    /// answers the table.
+    private func describe(_ model: CompiledModel) async throws -> JSON? {
+        guard var table = try await existing(model) else { return nil }
+        let descriptions = Dictionary(model.columnDescriptions.map { ($0.name.lowercased(), $0.description) }, uniquingKeysWith: { a, _ in a })
+        let fields = table["schema"]?["fields"]?.arrayValue ?? []
+        let described: [JSON] = fields.map { field in
+            guard case .object(var body) = field, let name = field["name"]?.stringValue, let text = descriptions[name.lowercased()] else { return field }
+            body["description"] = .string(text)
+            return .object(body)
+        }
+        let wanted = model.model.config.description
+        guard described != fields || (wanted != nil && table["description"]?.stringValue != wanted) else { return table }
+        var patch: [String: JSON] = ["schema": ["fields": .array(described)]]
+        if let wanted { patch["description"] = .string(wanted) }
+        table = try await jobs.bigquery.patch(tablePath(model), body: .object(patch))
+        return table
+    }
+
+    // MARK: Tests
+
+    private func runTest(_ compiled: CompiledTest) async -> NodeRunResult {
+        let start = Date()
+        let test = compiled.test
+        var result = NodeRunResult(kind: "test", name: test.name, status: .success, detail: test.kind.name, rows: 0, bytesProcessed: 0,
+                                   durationSeconds: 0, message: nil)
+        do {
+            let counted = try await jobs.query(compiled.countQuery, jobID: "terrace_test_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
+            result.bytesProcessed = BigQueryJobs.bytesProcessed(counted.job)
+            let failures = counted.rows.first?.first?.intValue ?? 0
+            result.rows = failures
+            if failures > 0 {
+                result.status = test.severity == .warn ? .warn : .fail
+                let examples = try await jobs.query(compiled.examplesQuery(limit: options.examples),
+                                                    jobID: "terrace_test_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
+                let lines = examples.rows.map { row in
+                    zip(examples.columns, row).map { "\($0)=\($1.stringValue ?? ($1.isNull ? "NULL" : $1.encoded()))" }.joined(separator: ", ")
+                }
+                result.message = "\(failures) failing \(failures == 1 ? "row" : "rows") (\(test.file):\(test.line)); e.g. " + lines.joined(separator: " | ")
+            }
+        } catch let failure as BigQueryJobs.Failure {
+            result.status = .error
+            result.rows = nil
+            result.message = "\(test.file):\(test.line): BigQuery answered \(failure.reason): \(failure)"
+        } catch {
+            result.status = .error
+            result.rows = nil
+            result.message = "\(error)"
+        }
+        result.durationSeconds = Date().timeIntervalSince(start)
+        return result
+    }
+}
+
+extension Materialization {
+    /// Incremental and scd2 models build on the rows they already hold.
+    var keepsRows: Bool {
+        switch self {
+        case .incremental, .scd2: true
+        case .view, .table: false
+        }
+    }
+}
+
+extension DataTest.Kind {
+    /// `not_null`, `unique`, `accepted_values`, `relationships` or `custom`.
+    public var name: String {
+        switch self {
+        case .notNull: "not_null"
+        case .unique: "unique"
+        case .acceptedValues: "accepted_values"
+        case .relationships: "relationships"
+        case .custom: "custom"
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import GoogleCloud
+import Testing
+import TerraceJSON
+import TerraceModels
+import TerracePipelines
+
+/// The model runner over the in-process local cloud: dependency order, tests after each model,
+/// failures that stop descendants only, and failed models that leave their tables as they were.
+@Suite(.serialized)
+struct ModelRunnerTests {
+    static let staging = """
+        -- description: Items, typed.
+        SELECT id, name, price FROM source('bronze', 'items')
+        """
+
+    static func files(dimension: String = "SELECT id, name FROM ref('stg_items')", warn: Bool = false) -> [(path: String, text: String)] {
+        [
+            ("pipelines/silver/stg_items.sql", staging),
+            ("pipelines/gold/dim_items.sql", "-- test\(warn ? " warn" : ""): unique(id)\n\(dimension)"),
+            ("pipelines/gold/fact_prices.sql", "SELECT d.id, s.price FROM ref('dim_items') AS d JOIN ref('stg_items') AS s ON s.id = d.id"),
+            ("pipelines/gold/item_count.sql", "SELECT COUNT(*) AS items FROM ref('stg_items')"),
+        ]
+    }
+
+    /// A local cloud with bronze.items holding `ids`, the silver view deployed, and a runner.
+    func withRunner(ids: [Int], files: [(path: String, text: String)] = files(),
+                    _ body: (TestCloud, @escaping ([(path: String, text: String)]) throws -> ModelRunner) async throws -> Void) async throws {
+        try await withCloud { cloud in
+            for dataset in ["bronze", "silver", "gold"] { try await BQ.createDataset(cloud, dataset) }
+            try await BQ.createTable(cloud, "bronze", "items", ["schema": BQ.schema(BQ.field("id", "INTEGER"), BQ.field("name", "STRING"),
+                                                                                     BQ.field("price", "FLOAT"))])
+            let rows: [JSON] = ids.map { ["json": ["id": .int(Int64($0)), "name": .string("item \($0)"), "price": .double(Double($0) * 1.5)]] }
+            let (status, inserted) = try await cloud.call("POST", BQ.table("bronze", "items") + "/insertAll", ["rows": .array(rows)])
+            #expect(status == 200, "\(inserted)")
+            let google = GoogleCloud(endpoints: .localCloud(cloud.base), credentials: nil, project: BQ.project)
+            func runner(_ files: [(path: String, text: String)]) throws -> ModelRunner {
+                let project = try ModelProject.load(files: files)
+                let compiled = try project.compile(CompileContext(project: BQ.project, datasets: [.bronze: "bronze", .silver: "silver", .gold: "gold"],
+                                                                  bronzeTables: ["items"]))
+                return ModelRunner(bigquery: google.bigquery, project: compiled, graph: project.graph(sources: ["items"]),
+                                   options: ModelRunOptions(project: BQ.project, runAt: Date(timeIntervalSince1970: 1_700_000_000), parallelism: 2,
+                                                            poll: { _ in try await Task.sleep(nanoseconds: 2_000_000) }),
+                                   runID: "test")
+            }
+            // The deploy's part: the silver view.
+            let view = try ModelProject.load(files: files).compile(CompileContext(
+                project: BQ.project, datasets: [.bronze: "bronze", .silver: "silver", .gold: "gold"], bronzeTables: ["items"])).model(named: "stg_items")!
+            let (created, answer) = try await cloud.call("POST", "/bigquery/v2/projects/\(BQ.project)/queries",
+                                                       ["query": .string(view.viewStatement), "useLegacySql": false])
+            #expect(created == 200, "\(answer)")
+            try await body(cloud, runner)
+        }
+    }
+
+    func everything(_ runner: ModelRunner, _ files: [(path: String, text: String)]) throws -> Set<NodeID> {
+        Set(try ModelProject.load(files: files).graph(sources: ["items"]).select([]))
+    }
+
+    func status(_ results: [NodeRunResult], _ name: String) -> NodeRunResult.Status? {
+        results.first { $0.name == name }?.status
+    }
+
+    @Test func modelsRunInDependencyOrderEachFollowedByItsTests() async throws {
+        try await withRunner(ids: [1, 2, 3]) { cloud, make in
+            let runner = try make(Self.files())
+            let results = await runner.run(try everything(runner, Self.files()))
+            #expect(results.allSatisfy { $0.status == .success }, "\(results)")
+            let order = results.map(\.name)
+            #expect(order.firstIndex(of: "dim_items")! < order.firstIndex(of: "dim_items.unique_id")!)
+            #expect(order.firstIndex(of: "dim_items.unique_id")! < order.firstIndex(of: "fact_prices")!)
+            #expect(results.first { $0.name == "fact_prices" }?.rows == 3)
+            #expect(results.first { $0.name == "stg_items" }?.detail == "view")
+        }
+    }
+
+    @Test func aFailingErrorTestStopsItsModelsDescendantsOnly() async throws {
+        try await withRunner(ids: [1, 2, 2, 3]) { cloud, make in
+            let runner = try make(Self.files())
+            let results = await runner.run(try everything(runner, Self.files()))
+            #expect(status(results, "dim_items.unique_id") == .fail)
+            let failure = results.first { $0.name == "dim_items.unique_id" }
+            #expect(failure?.rows == 1)
+            #expect(failure?.message?.contains("id=2") == true, "\(failure?.message ?? "")")
+            #expect(status(results, "fact_prices") == .skipped)
+            #expect(results.first { $0.name == "fact_prices" }?.message == "dim_items failed upstream")
+            #expect(status(results, "item_count") == .success)
+        }
+    }
+
+    @Test func aWarningTestDoesNotStopDescendants() async throws {
+        try await withRunner(ids: [1, 1]) { cloud, make in
+            let files = Self.files(warn: true)
+            let runner = try make(files)
+            let results = await runner.run(try everything(runner, files))
+            #expect(status(results, "dim_items.unique_id") == .warn)
+            #expect(status(results, "fact_prices") == .success)
+        }
+    }
+
+    @Test func aModelThatFailsLeavesItsTableAsItWasAndSkipsDescendants() async throws {
+        try await withRunner(ids: [1, 2]) { cloud, make in
+            let good = try make(Self.files())
+            _ = await good.run(try everything(good, Self.files()))
+            let broken = Self.files(dimension: "SELECT id, name, 1 / 0 AS boom FROM ref('stg_items')")
+            let runner = try make(broken)
+            let results = await runner.run(try everything(runner, broken))
+            #expect(status(results, "dim_items") == .error)
+            #expect(results.first { $0.name == "dim_items" }?.message?.contains("pipelines/gold/dim_items.sql") == true)
+            #expect(status(results, "fact_prices") == .skipped)
+            let (_, table) = try await cloud.call("GET", BQ.table("gold", "dim_items"))
+            #expect(table["numRows"]?.stringValue == "2")
+            #expect((table["schema"]?["fields"]?.arrayValue ?? []).count == 2)
+        }
+    }
+
+    @Test func aMissingViewIsAnErrorNamingTheDeploy() async throws {
+        try await withRunner(ids: [1]) { cloud, make in
+            _ = try await cloud.call("DELETE", BQ.table("silver", "stg_items"))
+            let runner = try make(Self.files())
+            let results = await runner.run(try everything(runner, Self.files()))
+            #expect(status(results, "stg_items") == .error)
+            #expect(results.first { $0.name == "stg_items" }?.message?.contains("terrace deploy") == true)
+            #expect(status(results, "dim_items") == .skipped)
+        }
+    }
+
+    @Test func testsAloneRunAgainstTheBuiltTables() async throws {
+        try await withRunner(ids: [1, 2]) { cloud, make in
+            let runner = try make(Self.files())
+            _ = await runner.run(try everything(runner, Self.files()))
+            let results = await runner.test([.test("dim_items.unique_id")])
+            #expect(results.map(\.status) == [.success])
+        }
+    }
+}
