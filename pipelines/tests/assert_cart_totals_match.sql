@@ -1,0 +1,20 @@
+-- description: The lines of each cart add up to the cart's total and discounted total (within a
+-- description: cent), and each line's total is its unit price times its quantity. Rows are failures.
+-- severity: error
+-- tags: shop
+WITH carts AS (
+  SELECT
+    cart_id,
+    CAST(cart_total AS FLOAT64) AS cart_total,
+    SUM(CAST(line_total AS FLOAT64)) AS sum_of_line_totals,
+    CAST(cart_discounted_total AS FLOAT64) AS cart_discounted_total,
+    SUM(CAST(line_discounted_total AS FLOAT64)) AS sum_of_line_discounted_totals,
+    COUNTIF(ABS(unit_price * quantity - line_total) > 0.01) AS lines_off
+  FROM ref('stg_cart_items')
+  GROUP BY cart_id, cart_total, cart_discounted_total
+)
+SELECT *
+FROM carts
+WHERE ABS(sum_of_line_totals - cart_total) > 0.01
+  OR ABS(sum_of_line_discounted_totals - cart_discounted_total) > 0.01
+  OR lines_off > 0
