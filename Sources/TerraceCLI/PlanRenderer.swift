@@ -70,25 +70,80 @@ public struct PlanRenderer: Sendable {
         return lines
     }
 
-    /// `~ labels.layer = "raw" → "lake"`, aligned on the `=`.
+    /// `~ labels.layer = "raw" → "lake"`, aligned on the `=`. Multi-line text (a view's SQL)
+    /// is shown as its lines, changed text as a line diff.
     private func attributeLines(_ changes: [AttributeChange], symbol: String, indent: Int) -> [String] {
         let width = changes.map(\.path.count).max() ?? 0
         let pad = String(repeating: " ", count: indent)
-        return changes.map { change in
+        return changes.flatMap { change -> [String] in
+            if let text = textLines(change) { return text(pad) }
             let path = change.path + String(repeating: " ", count: width - change.path.count)
-            switch (change.before, change.after) {
-            case (nil, let after?):
-                return "\(pad)\(console.styled("+", .green)) \(path) = \(Self.value(after))"
-            case (let before?, nil):
-                return "\(pad)\(console.styled("-", .red)) \(path) = \(Self.value(before))"
-            case (let before?, let after?):
-                let mark = symbol == "+" ? console.styled("+", .green) : console.styled("~", .yellow)
-                return "\(pad)\(mark) \(path) = \(Self.value(before)) → \(Self.value(after))"
-            case (nil, nil):
-                return "\(pad)  \(path)"
+            return [line(change, path: path, pad: pad, symbol: symbol)]
+        }
+    }
+
+    /// The lines of a change whose before or after is text of several lines; `nil` otherwise.
+    private func textLines(_ change: AttributeChange) -> ((String) -> [String])? {
+        let before = change.before?.stringValue, after = change.after?.stringValue
+        guard (before ?? "").contains("\n") || (after ?? "").contains("\n"),
+              before != nil || change.before == nil, after != nil || change.after == nil else { return nil }
+        let old = before.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) } ?? []
+        let new = after.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) } ?? []
+        return { pad in
+            let mark = before == nil ? console.styled("+", .green) : after == nil ? console.styled("-", .red) : console.styled("~", .yellow)
+            var lines = ["\(pad)\(mark) \(change.path):"]
+            for (kind, text) in LineDiff.lines(old, new) {
+                switch kind {
+                case .same: lines.append("\(pad)      \(text)")
+                case .removed: lines.append("\(pad)    \(console.styled("- " + text, .red))")
+                case .added: lines.append("\(pad)    \(console.styled("+ " + text, .green))")
+                }
             }
+            return lines
+        }
+    }
+
+    private func line(_ change: AttributeChange, path: String, pad: String, symbol: String) -> String {
+        switch (change.before, change.after) {
+        case (nil, let after?):
+            return "\(pad)\(console.styled("+", .green)) \(path) = \(Self.value(after))"
+        case (let before?, nil):
+            return "\(pad)\(console.styled("-", .red)) \(path) = \(Self.value(before))"
+        case (let before?, let after?):
+            let mark = symbol == "+" ? console.styled("+", .green) : console.styled("~", .yellow)
+            return "\(pad)\(mark) \(path) = \(Self.value(before)) → \(Self.value(after))"
+        case (nil, nil):
+            return "\(pad)  \(path)"
         }
     }
 
     static func value(_ json: JSON) -> String { json.encoded() }
+}
+
+/// A line diff by longest common subsequence (view SQL is a few hundred lines at most).
+enum LineDiff {
+    enum Kind: Equatable { case same, removed, added }
+
+    static func lines(_ old: [String], _ new: [String]) -> [(Kind, String)] {
+        let n = old.count, m = new.count
+        // common[i][j]: the longest common subsequence of old[i...] and new[j...].
+        var common = Array(repeating: Array(repeating: 0, count: m + 1), count: n + 1)
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            for j in stride(from: m - 1, through: 0, by: -1) {
+                common[i][j] = old[i] == new[j] ? common[i + 1][j + 1] + 1 : max(common[i + 1][j], common[i][j + 1])
+            }
+        }
+        var result: [(Kind, String)] = []
+        var i = 0, j = 0
+        while i < n || j < m {
+            if i < n, j < m, old[i] == new[j] {
+                result.append((.same, old[i])); i += 1; j += 1
+            } else if i < n, j == m || common[i + 1][j] >= common[i][j + 1] {
+                result.append((.removed, old[i])); i += 1  // removals first, as git shows them
+            } else {
+                result.append((.added, new[j])); j += 1
+            }
+        }
+        return result
+    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import GoogleCloud
 import TerraceEngine
 import TerraceJSON
+import TerraceTime
 
 /// `terrace query --env E "SQL" [--format table|json|csv]`: an ad-hoc GoogleSQL query against an
 /// environment's BigQuery (the local cloud's or Google's), through `jobs.query`.
@@ -98,6 +99,11 @@ struct QueryCommand: AsyncParsableCommand {
         case "INTEGER": return Int64(text).map { .int($0) } ?? .string(text)
         case "FLOAT": return Double(text).map { .double($0) } ?? .string(text)
         case "BOOLEAN": return .bool(text == "true")
+        case "TIMESTAMP":
+            // Asked for as int64 microseconds (exact); shown as RFC 3339, to the microsecond when
+            // it has a fraction.
+            guard let micros = Int64(text) else { return .string(text) }
+            return .string(Timestamp.rfc3339(micros: micros, fractionDigits: micros % 1_000_000 == 0 ? 0 : 6))
         case "RECORD":
             let children = field["fields"]?.arrayValue ?? []
             let cells = cell["f"]?.arrayValue ?? []

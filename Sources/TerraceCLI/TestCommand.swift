@@ -49,7 +49,7 @@ struct TestCommand: AsyncParsableCommand {
         }
         let failed = results.filter { $0.status == .fail || $0.status == .error }.count
         let summary = failed == 0
-            ? console.styled("Tests passed: \(RunCommand.counts([], results)).", .green)
+            ? console.styled("Tests complete: \(RunCommand.counts([], results)).", .green)
             : console.styled("Tests failed: \(failed) of \(results.count) failed.", .red)
         console.line("\n\(summary)")
         if failed > 0 { throw ExitCode.failure }

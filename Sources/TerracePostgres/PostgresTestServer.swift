@@ -332,16 +332,12 @@ public final class PostgresTestServer: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = output
         do {
-            // Foundation's Process.run on Linux is not safe to call from two threads at once
-            // (seen: a crash in its memcpy while two suites started servers together).
-            try spawnLock.withLock { try process.run() }
+            try ProcessLaunch.run(process)
         } catch {
             throw PostgresTestServerError(message: "cannot run \(executable): \(error)")
         }
         return process
     }
-
-    private static let spawnLock = NSLock()
 
     /// A free TCP port on 127.0.0.1: bind port 0, read back what the kernel chose, close.
     public static func freeLoopbackPort() throws(PostgresTestServerError) -> Int {

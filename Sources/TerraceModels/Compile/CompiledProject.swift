@@ -11,6 +11,15 @@ public struct CompiledModel: Hashable, Sendable {
     public var sql: String
     /// The incremental filter, references (and `this`) replaced.
     public var incrementalFilter: String?
+    /// ``sql`` with the map back to the model file's text.
+    var body: CompiledText
+    var fragment: SourceFragment
+
+    /// The model file's line and column of a line and column of ``sql`` (as BigQuery reports
+    /// them, `at [3:7]`): a position inside a replaced reference maps to the reference.
+    public func fileLocation(line: Int, column: Int) -> (line: Int, column: Int) {
+        body.fileLocation(SourceLocation(line: line, column: column), in: fragment)
+    }
 }
 
 /// A data test compiled for one environment.
@@ -39,17 +48,18 @@ extension ModelProject {
         var compiledModels: [CompiledModel] = []
         for model in models {
             let resolver = ReferenceResolver(context: context, models: byName, current: model)
-            let sql = Self.compileQuery(model.body, model.bodyReferences, resolver, &errors)
+            let compiledBody = Self.compileQueryText(model.body, model.bodyReferences, resolver, &errors)
             var filter: String?
             if let fragment = model.filter {
                 filter = Self.compileFragment(fragment, model.filterReferences, resolver, &errors) { text throws(GoogleSQLSyntaxError) in
                     _ = try GoogleSQLParser.parseExpression(text)
                 }
             }
-            guard let sql else { continue }
+            guard let compiledBody else { continue }
             let dataset = context.datasets[model.layer] ?? model.layer.rawValue
             compiledModels.append(CompiledModel(model: model, project: context.project, dataset: dataset,
-                                                table: context.table(model.layer, model.name), sql: sql, incrementalFilter: filter))
+                                                table: context.table(model.layer, model.name), sql: compiledBody.text, incrementalFilter: filter,
+                                                body: compiledBody, fragment: model.body))
         }
         var compiledTests: [CompiledTest] = []
         for test in tests {
@@ -71,7 +81,12 @@ extension ModelProject {
     /// A query fragment compiled and parsed as one SELECT.
     private static func compileQuery(_ fragment: SourceFragment, _ references: [Reference], _ resolver: ReferenceResolver,
                                      _ errors: inout [ModelError]) -> String? {
-        compileFragment(fragment, references, resolver, &errors) { text throws(GoogleSQLSyntaxError) in
+        compileQueryText(fragment, references, resolver, &errors)?.text
+    }
+
+    private static func compileQueryText(_ fragment: SourceFragment, _ references: [Reference], _ resolver: ReferenceResolver,
+                                         _ errors: inout [ModelError]) -> CompiledText? {
+        compileFragmentText(fragment, references, resolver, &errors) { text throws(GoogleSQLSyntaxError) in
             let statement = try GoogleSQLParser.parseStatement(text)
             guard case .query = statement.kind else {
                 throw GoogleSQLSyntaxError("a model or test is one SELECT query, not another kind of statement", at: statement.location)
@@ -84,6 +99,12 @@ extension ModelProject {
     private static func compileFragment(_ fragment: SourceFragment, _ references: [Reference], _ resolver: ReferenceResolver,
                                         _ errors: inout [ModelError],
                                         parse: (String) throws(GoogleSQLSyntaxError) -> Void) -> String? {
+        compileFragmentText(fragment, references, resolver, &errors, parse: parse)?.text
+    }
+
+    private static func compileFragmentText(_ fragment: SourceFragment, _ references: [Reference], _ resolver: ReferenceResolver,
+                                            _ errors: inout [ModelError],
+                                            parse: (String) throws(GoogleSQLSyntaxError) -> Void) -> CompiledText? {
         switch resolver.compile(fragment, references) {
         case .failure(let failure):
             errors += failure.errors
@@ -95,7 +116,7 @@ extension ModelProject {
                 errors.append(compiled.error(error, in: fragment))
                 return nil
             } catch {}
-            return compiled.text
+            return compiled
         }
     }
 }

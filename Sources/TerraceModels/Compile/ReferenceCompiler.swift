@@ -2,9 +2,14 @@ import GoogleSQL
 
 /// A fragment with its references replaced, able to map a location in the result back to the
 /// fragment (a position inside a replacement maps to the reference's start).
-struct CompiledText {
+struct CompiledText: Hashable, Sendable {
+    struct Replacement: Hashable, Sendable {
+        var original: Range<Int>
+        var compiled: Range<Int>
+    }
+
     var text: String
-    private var replacements: [(original: Range<Int>, compiled: Range<Int>)]
+    private var replacements: [Replacement]
 
     /// Replaces each reference of `fragment` with its resolution.
     init(_ fragment: SourceFragment, replacing references: [(Reference, String)]) {
@@ -16,7 +21,7 @@ struct CompiledText {
             out += bytes[cursor..<reference.range.lowerBound]
             let start = out.count
             out += Array(replacement.utf8)
-            replacements.append((reference.range, start..<out.count))
+            replacements.append(Replacement(original: reference.range, compiled: start..<out.count))
             cursor = reference.range.upperBound
         }
         out += bytes[cursor...]
@@ -32,6 +37,12 @@ struct CompiledText {
             shift = replacement.original.upperBound - replacement.compiled.upperBound
         }
         return offset + shift
+    }
+
+    /// The file's line and column of a location in ``text``.
+    func fileLocation(_ location: SourceLocation, in fragment: SourceFragment) -> (line: Int, column: Int) {
+        let offset = originalOffset(TextLocator(text).offset(of: location))
+        return fragment.fileLocation(TextLocator(fragment.text).location(of: offset))
     }
 
     /// A syntax error in ``text`` as an error at the fragment's file, line and column.

@@ -23,7 +23,13 @@ public struct ModelDryRun: Sendable {
         public var model: String
         public var file: String
         public var message: String
-        public var description: String { "\(file): model \(model) does not dry-run: \(message)" }
+        /// The model file's line and column BigQuery's message points at, when it points.
+        public var line: Int? = nil
+        public var column: Int? = nil
+        public var description: String {
+            let location = line.map { ":\($0)" + (column.map { ":\($0)" } ?? "") } ?? ""
+            return "\(file)\(location): model \(model) does not dry-run: \(message)"
+        }
     }
 
     /// Dry-runs every model; answers the refusals (empty: every model checked). `missingSources`
@@ -47,20 +53,26 @@ public struct ModelDryRun: Sendable {
                 unchecked.insert(name)
                 continue
             }
-            var sql = compiled.sql
+            var sql = StandInText(compiled.sql)
             for case .model(let parent) in upstream {
                 guard let parentModel = project.model(named: parent), let schema = schemas[parent],
                       try await !exists(parentModel) else { continue }
-                sql = sql.replacingAll("`\(parentModel.project).\(parentModel.dataset).\(parent)`", with: Self.standIn(schema))
+                sql.replace("`\(parentModel.project).\(parentModel.dataset).\(parent)`", with: Self.standIn(schema))
             }
             do {
                 let job = try await jobs.bigquery.post("\(jobs.projectPath)/jobs", body: [
-                    "configuration": ["query": ["query": .string(sql), "useLegacySql": false], "dryRun": true],
+                    "configuration": ["query": ["query": .string(sql.text), "useLegacySql": false], "dryRun": true],
                     "jobReference": ["projectId": .string(jobs.project), "location": .string(jobs.location)],
                 ])
                 schemas[name] = job["statistics"]?["query"]?["schema"]?["fields"]?.arrayValue ?? []
             } catch let error as GoogleAPIError where error.status == 400 || error.status == 404 {
-                refusals.append(Refusal(model: name, file: compiled.model.file, message: error.message))
+                var refusal = Refusal(model: name, file: compiled.model.file, message: error.message)
+                if let (message, line, column) = Self.located(error.message) {
+                    let compiledLocation = sql.originalLocation(line: line, column: column)
+                    let location = compiled.fileLocation(line: compiledLocation.line, column: compiledLocation.column)
+                    (refusal.message, refusal.line, refusal.column) = (message, location.line, location.column)
+                }
+                refusals.append(refusal)
                 unchecked.insert(name)
             }
         }
@@ -102,16 +114,66 @@ public struct ModelDryRun: Sendable {
     }
 }
 
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.range(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
+extension ModelDryRun {
+    /// BigQuery's `… at [3:7]` split into the message and its line and column.
+    static func located(_ message: String) -> (String, Int, Int)? {
+        guard message.hasSuffix("]"), let open = message.range(of: " at [", options: .backwards) else { return nil }
+        let parts = message[open.upperBound..<message.index(before: message.endIndex)].split(separator: ":")
+        guard parts.count == 2, let line = Int(parts[0]), let column = Int(parts[1]) else { return nil }
+        return (String(message[..<open.lowerBound]), line, column)
+    }
+}
+
+/// A model's SQL with upstream tables replaced by one-line stand-ins, able to map a line and
+/// column of the result back to the SQL it was made from (lines never move; a column after a
+/// stand-in shifts by its length; one inside it maps to the table name it replaced).
+struct StandInText {
+    private(set) var lines: [String]
+    /// Per line: each stand-in's start column (1-based, in the result), its length and the length
+    /// of what it replaced, in order.
+    private var shifts: [Int: [(start: Int, length: Int, replaced: Int)]] = [:]
+
+    init(_ text: String) { lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+
+    var text: String { lines.joined(separator: "\n") }
+
+    mutating func replace(_ target: String, with replacement: String) {
+        guard !target.isEmpty else { return }
+        for index in lines.indices where lines[index].contains(target) {
+            var result = ""
+            var rest = lines[index][...]
+            var entries: [(start: Int, length: Int, replaced: Int)] = []
+            while let range = rest.range(of: target) {
+                result += rest[..<range.lowerBound]
+                entries.append((result.unicodeScalars.count + 1, replacement.unicodeScalars.count, target.unicodeScalars.count))
+                result += replacement
+                rest = rest[range.upperBound...]
+            }
+            lines[index] = result + rest
+            shifts[index + 1] = Self.merge(shifts[index + 1] ?? [], entries)
         }
-        return result + rest
+    }
+
+    /// The line and column in the original text of `line`:`column` of ``text``.
+    func originalLocation(line: Int, column: Int) -> (line: Int, column: Int) {
+        var original = column
+        for shift in shifts[line] ?? [] where shift.start <= column {
+            if column < shift.start + shift.length { return (line, original - (column - shift.start)) }
+            original -= shift.length - shift.replaced
+        }
+        return (line, original)
+    }
+
+    /// Stand-ins placed earlier on a line, moved by the ones added now (which may precede them).
+    private static func merge(_ earlier: [(start: Int, length: Int, replaced: Int)], _ added: [(start: Int, length: Int, replaced: Int)])
+        -> [(start: Int, length: Int, replaced: Int)] {
+        guard !earlier.isEmpty else { return added }
+        var moved = earlier
+        for entry in added {
+            for index in moved.indices where moved[index].start >= entry.start {
+                moved[index].start += entry.length - entry.replaced
+            }
+        }
+        return (moved + added).sorted { $0.start < $1.start }
     }
 }

@@ -419,7 +419,8 @@ final class SourceSink: @unchecked Sendable {
     /// The landed parts, the schema with the metadata columns, the bad records skipped, and
     /// the incremental cursor's new high-water mark.
     func finish() async throws -> ([LandedPart], [SchemaField], Int, String?, [String: String]) {
-        try await mutex.withLock { () async throws -> Int in 0 }
+        // Wait for the part being written under the lock, if any.
+        _ = try await mutex.withLock { () async throws -> Int in 0 }
         let parts = try await writer.finish()
         await stageNewParts()
         let fields = self.fields

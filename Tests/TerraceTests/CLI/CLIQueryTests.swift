@@ -52,6 +52,14 @@ struct CLIQueryTests {
         }
     }
 
+    @Test func timestampsAreRFC3339ToTheMicrosecondWhenTheyHaveAFraction() async throws {
+        try await withRows { _, dir in
+            let sql = "SELECT TIMESTAMP '2024-01-02 08:28:47.231 UTC' AS a, TIMESTAMP '2024-01-02 08:28:47 UTC' AS b"
+            let run = try await FixtureBinary.run(["query", "--env", "fx", sql, "--format", "json"], in: dir)
+            #expect(try JSON.parse(run.output) == [["a": "2024-01-02T08:28:47.231000Z", "b": "2024-01-02T08:28:47Z"]], "\(run.output)")
+        }
+    }
+
     @Test func aBadQueryIsOneErrorWithItsLocation() async throws {
         try await withRows { _, dir in
             let run = try await FixtureBinary.run(["query", "--env", "fx", "SELECT nope FROM shop.orders"], in: dir)

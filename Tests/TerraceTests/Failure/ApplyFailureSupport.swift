@@ -5,6 +5,7 @@ import Synchronization
 import TerraceDSL
 import TerraceEngine
 import TerraceJSON
+import TerracePostgres
 import TestStacks
 
 /// The twenty-resource test stack against an in-process cloud, driven in-process (`engine`) or
@@ -95,10 +96,22 @@ enum FixtureBinary {
         return ".build/debug/terrace-fixture"
     }
 
-    /// Starts `terrace-fixture ARGS` in `directory`, with output captured.
-    static func start(_ arguments: [String], in directory: String) throws -> (Process, Pipe) {
+    /// The real `terrace` (its stack is `infra/`, its pipelines `pipelines/`), which
+    /// `swift build --build-tests` builds beside the tests.
+    static var terracePath: String {
+        if let given = ProcessInfo.processInfo.environment["TERRACE_BIN"] { return given }
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [bundle.appendingPathComponent("terrace").path, ".build/debug/terrace"]
+            where FileManager.default.isExecutableFile(atPath: candidate) {
+            return candidate
+        }
+        return ".build/debug/terrace"
+    }
+
+    /// Starts `terrace-fixture ARGS` (or `executable`) in `directory`, with output captured.
+    static func start(_ arguments: [String], in directory: String, executable: String? = nil) throws -> (Process, Pipe) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: executable ?? path)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
@@ -107,7 +120,7 @@ enum FixtureBinary {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
-        try process.run()
+        try ProcessLaunch.run(process)
         return (process, output)
     }
 
@@ -125,8 +138,8 @@ enum FixtureBinary {
     }
 
     /// Runs it to completion: exit status, whether a signal ended it, and its output.
-    static func run(_ arguments: [String], in directory: String) async throws -> (status: Int32, signalled: Bool, output: String) {
-        let (process, pipe) = try start(arguments, in: directory)
+    static func run(_ arguments: [String], in directory: String, executable: String? = nil) async throws -> (status: Int32, signalled: Bool, output: String) {
+        let (process, pipe) = try start(arguments, in: directory, executable: executable)
         return await finish(process, pipe)
     }
 }

@@ -171,6 +171,17 @@ struct BigQueryQueryTests {
         }
     }
 
+    @Test func aDryRunJobOfABadQueryIsRefusedWithTheQueryError() async throws {
+        try await withShop { cloud in
+            let (status, answer) = try await cloud.call("POST", "/bigquery/v2/projects/\(BQ.project)/jobs", [
+                "configuration": ["query": ["query": "SELECT nope FROM shop.orders", "useLegacySql": false], "dryRun": true],
+            ])
+            #expect(status == 400)
+            #expect(answer["error"]?["errors"]?[0]?["reason"] == "invalidQuery")
+            #expect(answer["error"]?["message"]?.stringValue?.hasPrefix("Unrecognized name: nope") == true, "\(answer)")
+        }
+    }
+
     @Test func queryJobsPageTheirResults() async throws {
         try await withShop { cloud in
             let jobs = "/bigquery/v2/projects/\(BQ.project)/jobs"

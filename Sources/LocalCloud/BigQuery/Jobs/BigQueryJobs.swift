@@ -74,8 +74,12 @@ extension BigQueryService {
             throw GCPError.invalid("Legacy SQL is not supported by the local BigQuery: set useLegacySql to false (GoogleSQL).", reason: "invalidQuery")
         }
         let dryRun = configuration["dryRun"]?.boolValue ?? false
-        return try startQueryJob(project: project, jobID: jobID, location: location, sql: sql, dryRun: dryRun, principal: request.principal,
-                                 configuration: configuration)
+        let job = try startQueryJob(project: project, jobID: jobID, location: location, sql: sql, dryRun: dryRun, principal: request.principal,
+                                    configuration: configuration)
+        // BigQuery answers a dry run that would fail with the error itself (400 invalidQuery), not
+        // with a job: Google's clients raise BadRequest from `query(…, dry_run=True)`.
+        if dryRun, let error = job["status"]?["errorResult"] { throw Self.jobError(error) }
+        return job
     }
 
     /// A fresh job id, as BigQuery makes them for jobs the client did not name.

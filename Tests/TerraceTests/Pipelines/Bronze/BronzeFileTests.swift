@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import TerraceCompression
 import TerraceJSON
 import TerracePipelines
+import TerracePostgres
+import Testing
 
 /// File sources through `terrace run`'s runner: local CSV and gzipped NDJSON, a JSON array over
 /// HTTP, a gs:// object, a zip member, and malformed lines counted against max bad records.
@@ -73,7 +74,7 @@ struct BronzeFileTests {
             zip.executableURL = URL(fileURLWithPath: "/usr/bin/zip")
             zip.currentDirectoryURL = URL(fileURLWithPath: directory)
             zip.arguments = ["-q", "bundle.zip", "codes.csv"]
-            try zip.run()
+            try ProcessLaunch.run(zip)
             zip.waitUntilExit()
             let result = await h.succeed(.file("codes", FileSource(directory + "/bundle.zip", format: .csv(), zipMember: "codes.csv")))
             #expect(result.records == 2)

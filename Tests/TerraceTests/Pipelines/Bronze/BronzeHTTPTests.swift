@@ -67,6 +67,21 @@ struct BronzeHTTPTests {
         }
     }
 
+    @Test func aSourceThatVanishesMidRunFailsAndLeavesTheEarlierBronzeTableAsItWas() async throws {
+        try await BronzeHarness.with { h in
+            let first = await h.succeed(.http("items", h.http("/offset/items", pagination: .offset(limit: 50, total: "total"))))
+            let vanishing = h.http("/vanishing/items", pagination: .offset(limit: 50, total: "total"))
+            let second = await h.run(.http("items", vanishing), h.options(date: "2024-03-02"))
+            #expect(second.status == .error)
+            #expect(second.error?.contains("source items: GET \(h.api.base)/vanishing/items answered 404") == true, "\(second.error ?? "")")
+            #expect(try await h.rows("SELECT _run_id, COUNT(*) FROM bronze.items GROUP BY _run_id") == [[.string(first.runID), "250"]])
+            let (_, tables) = try await h.cloud.call("GET", "/bigquery/v2/projects/\(BQ.project)/datasets/\(BronzeHarness.dataset)/tables")
+            #expect(tables["tables"]?.arrayValue?.compactMap { $0["tableReference"]?["tableId"]?.stringValue } == ["items"], "no staging table left")
+            let landed = try await h.objects("raw/items/dt=2024-03-02/")
+            #expect(!landed.contains { $0.hasSuffix("_manifest.json") }, "\(landed)")
+        }
+    }
+
     @Test func aSourceThatFailsForeverFailsAfterBoundedRetriesAndLoadsNothing() async throws {
         try await BronzeHarness.with { h in
             let result = await h.run(.http("down", h.http("/down/items")))

@@ -114,6 +114,13 @@ final class FixtureAPI: Sendable {
             if seen <= 2 { return json(["error": "busy"], status: .serviceUnavailable) }
             return json(["items": items(0..<10)])
         }
+        // Serves the first 150 items, then is gone: the API vanishes mid-run.
+        router.get("/vanishing/items") { request, _ in
+            count(request)
+            let offset = int(request, "offset", 0), limit = int(request, "limit", 10)
+            if offset >= 150 { return json(["error": "gone"], status: .notFound) }
+            return json(["items": items(offset..<(offset + limit)), "total": .int(Int64(Self.count))])
+        }
         router.get("/down/items") { request, _ in
             count(request)
             return json(["error": "down"], status: .internalServerError)

@@ -1,6 +1,7 @@
 import Foundation
 import TerraceJSON
 import TerracePipelines
+import TerracePostgres
 
 /// What one read produced: the records in order, the bad records, and each batch's size.
 struct FileRecordReadResult {
@@ -65,7 +66,7 @@ func fileRecordZip(in directory: String, archive: String, members: [String], opt
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script, stored ? "stored" : "deflated", archive] + members
     }
-    try process.run()
+    try ProcessLaunch.run(process)
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
         throw FileReadError(.unreadable, path: archive, message: "making the zip fixture failed (\(process.terminationStatus))")

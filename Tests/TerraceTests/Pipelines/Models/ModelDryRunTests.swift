@@ -1,0 +1,65 @@
+import Foundation
+import GoogleCloud
+import Testing
+import TerraceJSON
+import TerraceModels
+@testable import TerracePipelines
+
+/// The deploy's dry run of every model over the in-process local cloud: models never built stand
+/// in for themselves, and a refusal names the model file's own line and column.
+@Suite(.serialized)
+struct ModelDryRunTests {
+    func refusals(_ files: [(path: String, text: String)], bronze: Bool = true) async throws -> [ModelDryRun.Refusal] {
+        var answer: [ModelDryRun.Refusal] = []
+        try await withCloud { cloud in
+            for dataset in ["bronze", "silver", "gold"] { try await BQ.createDataset(cloud, dataset) }
+            if bronze {
+                try await BQ.createTable(cloud, "bronze", "items", ["schema": BQ.schema(BQ.field("id", "INTEGER"), BQ.field("name", "STRING"))])
+            }
+            let google = GoogleCloud(endpoints: .localCloud(cloud.base), credentials: nil, project: BQ.project)
+            let project = try ModelProject.load(files: files)
+            let compiled = try project.compile(CompileContext(project: BQ.project, datasets: [.bronze: "bronze", .silver: "silver", .gold: "gold"],
+                                                              bronzeTables: ["items"]))
+            let dryRun = ModelDryRun(bigquery: google.bigquery, project: compiled, graph: project.graph(sources: ["items"]),
+                                     projectID: BQ.project, location: "US")
+            answer = try await dryRun.check(missingSources: bronze ? [] : ["items"])
+        }
+        return answer
+    }
+
+    static let staging: (path: String, text: String) = ("pipelines/silver/stg_items.sql", "SELECT id, name FROM source('bronze', 'items')")
+
+    @Test func modelsNeverBuiltAreCheckedThroughTheirUpstreamsSchemas() async throws {
+        let found = try await refusals([Self.staging, ("pipelines/gold/dim_items.sql", "SELECT id, UPPER(name) AS name FROM ref('stg_items')")])
+        #expect(found.isEmpty, "\(found)")
+    }
+
+    @Test func aRefusalNamesTheModelFilesLineAndColumnPastAStandIn() async throws {
+        let broken = "-- description: Broken on purpose.\nSELECT d.id\nFROM ref('stg_items') AS d WHERE nope > 1"
+        let found = try await refusals([Self.staging, ("pipelines/gold/broken.sql", broken)])
+        let refusal = try #require(found.first)
+        #expect(found.count == 1)
+        #expect(refusal.model == "broken")
+        #expect(refusal.message == "Unrecognized name: nope")
+        #expect(refusal.line == 3)
+        #expect(refusal.column == 34, "the column of `nope` in the file, not in the compiled SQL")
+        #expect(refusal.description == "pipelines/gold/broken.sql:3:34: model broken does not dry-run: Unrecognized name: nope")
+    }
+
+    @Test func aModelOverAMissingBronzeTableSaysToRunBronzeFirstAndStopsItsDescendants() async throws {
+        let found = try await refusals([Self.staging, ("pipelines/gold/dim_items.sql", "SELECT id FROM ref('stg_items')")], bronze: false)
+        #expect(found.map(\.model) == ["stg_items", "dim_items"])
+        #expect(found.first?.message.contains("run `terrace run --select layer:bronze` first") == true)
+        #expect(found.last?.message == "its upstream model stg_items could not be checked")
+    }
+
+    @Test func theStandInMapsColumnsBackAcrossSeveralReplacementsOnALine() {
+        var text = StandInText("SELECT * FROM `p.d.a` JOIN `p.d.b` USING (id) WHERE x")
+        text.replace("`p.d.a`", with: "(SELECT 1 AS id)")
+        text.replace("`p.d.b`", with: "(SELECT 2 AS id, 3 AS y)")
+        let compiled = text.text
+        let column = compiled.distance(from: compiled.startIndex, to: compiled.range(of: "WHERE x")!.lowerBound) + 7
+        #expect(text.originalLocation(line: 1, column: column).column == 53)
+        #expect(text.originalLocation(line: 1, column: 20).column == 15, "inside a stand-in: the table name it replaced")
+    }
+}
