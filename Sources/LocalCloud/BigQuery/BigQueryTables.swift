@@ -1,5 +1,7 @@
+import BigQueryEngine
 import Hummingbird
 import TerraceJSON
+import TerraceSQLite
 
 /// tables.insert/get/list/patch/update/delete and table IAM.
 extension BigQueryService {
@@ -28,6 +30,7 @@ extension BigQueryService {
                 partitioning["expirationMs"] = ms
                 fields["timePartitioning"] = partitioning
             }
+            fields = try withViewSchema(fields, db: db, project: project, strict: true)
             var resource = Self.tableResource(fields, project: project, datasetID: datasetID, tableID: tableID,
                                               dataset: dataset, created: String(now), modified: String(now), previous: nil)
             resource["etag"] = .string(try catalog.newEtag(db, for: resource))
@@ -98,7 +101,7 @@ extension BigQueryService {
                 requested = BigQueryTableFields.settable(body)
                 requested["schema"] = requested["schema"] ?? currentFields["schema"]
             }
-            let fields = try BigQueryTableFields.normalise(requested)
+            var fields = try BigQueryTableFields.normalise(requested)
             let wasView = current["type"]?.stringValue == "VIEW"
             guard wasView == (fields["view"] != nil) else {
                 throw GCPError.invalid("Cannot change table \(name) from \(wasView ? "a view to a table" : "a table to a view").")
@@ -111,6 +114,8 @@ extension BigQueryService {
                                                   to: fields["schema"]?["fields"]?.arrayValue ?? [], table: name)
             }
             let dataset = try catalog.requireDataset(db, project, datasetID)
+            // Descriptions carried over from the stored schema lapse with their columns.
+            if wasView { fields = try withViewSchema(fields, db: db, project: project, strict: body["schema"] != nil) }
             var resource = Self.tableResource(fields, project: project, datasetID: datasetID, tableID: tableID, dataset: dataset,
                                               created: current["creationTime"]?.stringValue ?? now, modified: now, previous: current)
             resource["etag"] = .string(try catalog.newEtag(db, for: resource))
@@ -152,6 +157,34 @@ extension BigQueryService {
             return try IAMPolicies.set(db, resource: BigQueryCatalog.tableResource(project, datasetID, tableID), policy: policy)
         }
         return .json(stored)
+    }
+
+    /// A view's fields with its schema as BigQuery computes it: the query's result columns, each
+    /// with the description the request gives it (a view's columns can be described, not typed).
+    /// A described column the query does not have is refused when `strict`, dropped otherwise. A
+    /// query the local engine cannot translate leaves the view without a schema (it is judged
+    /// when queried).
+    func withViewSchema(_ fields: [String: JSON], db: Database, project: String, strict: Bool) throws -> [String: JSON] {
+        guard let query = fields["view"]?["query"]?.stringValue,
+              let translated = try? QueryEngine.translate(query, catalog: LocalEngineCatalog(db: db, catalog: catalog, defaultProject: project))
+        else { return fields }
+        var descriptions: [String: JSON] = [:]
+        for field in fields["schema"]?["fields"]?.arrayValue ?? [] {
+            guard let name = field["name"]?.stringValue, let description = field["description"], description != .null else { continue }
+            descriptions[name.lowercased()] = description
+        }
+        let columns = translated.columns.map { LocalEngineCatalog.schemaJSON(LocalEngineCatalog.field($0.name, $0.type)) }
+        let names = Set(columns.compactMap { $0["name"]?.stringValue?.lowercased() })
+        if strict, let unknown = descriptions.keys.sorted().first(where: { !names.contains($0) }) {
+            throw GCPError.invalid("Invalid schema update. Cannot describe field \(unknown): the view's query has no such column.")
+        }
+        var result = fields
+        result["schema"] = ["fields": .array(columns.map { column in
+            guard case .object(var body) = column, let name = column["name"]?.stringValue, let description = descriptions[name.lowercased()] else { return column }
+            body["description"] = description
+            return .object(body)
+        })]
+        return result
     }
 
     /// The project, dataset and table of a table path, ids checked.

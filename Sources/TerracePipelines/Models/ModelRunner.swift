@@ -226,6 +226,7 @@ public struct ModelRunner: Sendable {
                 guard current?["type"]?.stringValue == "VIEW" else {
                     throw PipelineError("the view \(compiled.dataset).\(compiled.model.name) does not exist; deploy it with `terrace deploy` first")
                 }
+                _ = try await describe(compiled)
             } else {
                 let incremental = materialization.keepsRows && !options.fullRefresh && current?["type"]?.stringValue == "TABLE"
                 let columns = incremental ? (current?["schema"]?["fields"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue } : nil
@@ -247,8 +248,8 @@ public struct ModelRunner: Sendable {
         return result
     }
 
-    /// Writes the header's description and column descriptions onto the built table (tables.patch);
-    /// answers the table.
+    /// Writes the header's description and column descriptions onto the built table or the
+    /// deployed view (tables.patch: a view's columns take descriptions, not types); answers it.
     private func describe(_ model: CompiledModel) async throws -> JSON? {
         guard var table = try await existing(model) else { return nil }
         let descriptions = Dictionary(model.columnDescriptions.map { ($0.name.lowercased(), $0.description) }, uniquingKeysWith: { a, _ in a })

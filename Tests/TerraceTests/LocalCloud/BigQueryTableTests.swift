@@ -169,6 +169,38 @@ struct BigQueryTableTests {
         }
     }
 
+    @Test func aViewsSchemaIsItsQuerysColumnsWithTheDescriptionsGiven() async throws {
+        try await withCloud { cloud in
+            try await BQ.createDataset(cloud, "d")
+            let created = try await BQ.createTable(cloud, "d", "v", [
+                "view": ["query": "SELECT 1 AS id, 'a' AS name, [2.5] AS scores", "useLegacySql": false],
+                "schema": ["fields": [["name": "ID", "type": "INTEGER", "description": "The key."]]],
+            ])
+            #expect(created["schema"] == ["fields": [
+                ["name": "id", "type": "INTEGER", "mode": "NULLABLE", "description": "The key."],
+                ["name": "name", "type": "STRING", "mode": "NULLABLE"],
+                ["name": "scores", "type": "FLOAT", "mode": "REPEATED"],
+            ]])
+            let (status, patched) = try await cloud.call("PATCH", BQ.table("d", "v"), [
+                "schema": ["fields": [["name": "id", "type": "INTEGER"], ["name": "name", "type": "STRING", "description": "A label."]]],
+            ])
+            #expect(status == 200, "\(patched)")
+            #expect(patched["schema"]?["fields"]?[0]?["description"] == nil)
+            #expect(patched["schema"]?["fields"]?[1]?["description"] == "A label.")
+        }
+    }
+
+    @Test func describingAColumnAViewDoesNotHaveIsInvalid() async throws {
+        try await withCloud { cloud in
+            try await BQ.createDataset(cloud, "d")
+            let (status, body) = try await cloud.call("POST", BQ.tables("d"), BQ.tableBody("d", "v", [
+                "view": ["query": "SELECT 1 AS id", "useLegacySql": false], "schema": ["fields": [["name": "nope", "type": "STRING", "description": "?"]]],
+            ]))
+            #expect(status == 400)
+            #expect(body.errorReason == "invalid")
+        }
+    }
+
     @Test func viewWithoutAQueryIsInvalid() async throws {
         try await withCloud { cloud in
             try await BQ.createDataset(cloud, "d")

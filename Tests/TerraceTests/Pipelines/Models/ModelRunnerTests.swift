@@ -11,6 +11,7 @@ import TerracePipelines
 struct ModelRunnerTests {
     static let staging = """
         -- description: Items, typed.
+        -- column id: The item's key.
         SELECT id, name, price FROM source('bronze', 'items')
         """
 
@@ -71,6 +72,17 @@ struct ModelRunnerTests {
             #expect(order.firstIndex(of: "dim_items.unique_id")! < order.firstIndex(of: "fact_prices")!)
             #expect(results.first { $0.name == "fact_prices" }?.rows == 3)
             #expect(results.first { $0.name == "stg_items" }?.detail == "view")
+        }
+    }
+
+    @Test func descriptionsAreWrittenOntoTablesAndViews() async throws {
+        try await withRunner(ids: [1]) { cloud, make in
+            let runner = try make(Self.files())
+            _ = await runner.run(try everything(runner, Self.files()))
+            let (_, view) = try await cloud.call("GET", BQ.table("silver", "stg_items"))
+            #expect(view["description"] == "Items, typed.")
+            #expect(view["schema"]?["fields"]?[0]?["description"] == "The item's key.")
+            #expect(view["type"] == "VIEW")
         }
     }
 
