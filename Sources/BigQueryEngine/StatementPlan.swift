@@ -16,6 +16,12 @@ public struct TableLayout: Sendable, Equatable {
     public var partitionType: String?
     public var partitionField: String?
     public var clusterBy: [String] = []
+    /// `OPTIONS(description = …, friendly_name = …, labels = [('k', 'v')])`.
+    public var description: String?
+    public var friendlyName: String?
+    public var labels: [String: String] = [:]
+    /// Column name → `OPTIONS(description = …)` of its definition.
+    public var columnDescriptions: [String: String] = [:]
 
     public init(partitionType: String? = nil, partitionField: String? = nil, clusterBy: [String] = []) {
         self.partitionType = partitionType
@@ -31,7 +37,7 @@ public enum StatementPlan: Sendable {
     /// `CREATE [OR REPLACE] TABLE [IF NOT EXISTS] t (columns) | AS query`.
     case createTable(TableName, columns: [EngineColumn], query: TranslatedQuery?, orReplace: Bool, ifNotExists: Bool, layout: TableLayout)
     /// `CREATE [OR REPLACE] VIEW [IF NOT EXISTS] v AS query`: the query's GoogleSQL text is stored.
-    case createView(TableName, columns: [EngineColumn], queryText: String, orReplace: Bool, ifNotExists: Bool)
+    case createView(TableName, columns: [EngineColumn], queryText: String, orReplace: Bool, ifNotExists: Bool, layout: TableLayout)
     case drop(TableName, isView: Bool, ifExists: Bool)
     case truncate(TableName)
     /// `INSERT INTO t (columns) query`: the query's `c0…` go to `columns` (the table's, lower case).
@@ -108,7 +114,10 @@ extension QueryEngine {
                 }
                 for (index, column) in create.columns.enumerated() { columns[index].name = column.name }
             }
-            return .createView(name, columns: columns, queryText: GoogleSQLLexer.text(of: sql, from: create.query.location), orReplace: create.orReplace, ifNotExists: create.ifNotExists)
+            var layout = TableLayout()
+            try options(create.options, into: &layout)
+            return .createView(name, columns: columns, queryText: GoogleSQLLexer.text(of: sql, from: create.query.location), orReplace: create.orReplace,
+                               ifNotExists: create.ifNotExists, layout: layout)
         case .drop(let drop):
             return .drop(try translator.tableName(drop.name), isView: drop.objectType == .view, ifExists: drop.ifExists)
         case .truncateTable(let truncate):
@@ -192,7 +201,48 @@ extension QueryEngine {
         }
         for expression in create.clusterBy { layout.clusterBy.append(try column(expression).name) }
         if layout.clusterBy.count > 4 { throw .at(create.clusterBy[4].location, "Too many clustering columns: at most 4 are allowed") }
+        try options(create.options, into: &layout)
+        for definition in create.columns {
+            for option in definition.options {
+                guard option.name.name.lowercased() == "description" else {
+                    throw .unsupported("Column option \(option.name.name)", at: option.value.location)
+                }
+                layout.columnDescriptions[definition.name.name] = try stringOption(option)
+            }
+        }
         return layout
+    }
+
+    /// The table or view options the local BigQuery keeps (description, friendly_name, labels);
+    /// any other is refused rather than ignored.
+    static func options(_ entries: [OptionEntry], into layout: inout TableLayout) throws(QueryError) {
+        for option in entries {
+            switch option.name.name.lowercased() {
+            case "description": layout.description = try stringOption(option)
+            case "friendly_name": layout.friendlyName = try stringOption(option)
+            case "labels":
+                guard case .array(let array) = option.value.kind else {
+                    throw .at(option.value.location, "labels must be an array of (key, value) string pairs, e.g. [('env', 'dev')]")
+                }
+                for element in array.elements {
+                    guard case .structConstructor(let pair) = element.kind, pair.fields.count == 2,
+                          case .literal(.string(let key)) = pair.fields[0].value.kind,
+                          case .literal(.string(let value)) = pair.fields[1].value.kind
+                    else { throw .at(element.location, "labels must be an array of (key, value) string pairs, e.g. [('env', 'dev')]") }
+                    layout.labels[key] = value
+                }
+            default:
+                throw .unsupported("Table option \(option.name.name)", at: option.name.location)
+            }
+        }
+    }
+
+    static func stringOption(_ option: OptionEntry) throws(QueryError) -> String? {
+        switch option.value.kind {
+        case .literal(.string(let text)): return text
+        case .literal(.null): return nil
+        default: throw .at(option.value.location, "\(option.name.name) must be a string literal")
+        }
     }
 
     static func checkColumnNames(_ columns: [EngineColumn], at location: SourceLocation) throws(QueryError) {

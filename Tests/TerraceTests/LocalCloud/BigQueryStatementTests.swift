@@ -44,6 +44,31 @@ struct BigQueryStatementTests: BigQueryStatementSuite {
         }
     }
 
+    @Test func tableAndColumnOptionsAreRecorded() async throws {
+        try await withDataset { cloud in
+            try await run(cloud, """
+                CREATE TABLE m.people (id INT64 OPTIONS(description = 'The key.'), name STRING)
+                OPTIONS(description = 'People.', friendly_name = 'People', labels = [('layer', 'gold')])
+                """)
+            let table = try await cloud.call("GET", BQ.table("m", "people")).body
+            #expect(table["description"] == "People.")
+            #expect(table["friendlyName"] == "People")
+            #expect(table["labels"] == ["layer": "gold"])
+            #expect(table["schema"]?["fields"]?[0]?["description"] == "The key.")
+            #expect(table["schema"]?["fields"]?[1]?["description"] == nil)
+            try await run(cloud, "CREATE VIEW m.names OPTIONS(description = 'Names only.') AS SELECT name FROM m.people")
+            #expect(try await cloud.call("GET", BQ.table("m", "names")).body["description"] == "Names only.")
+        }
+    }
+
+    @Test func anOptionTheLocalBigQueryDoesNotKeepIsRefusedNotIgnored() async throws {
+        try await withDataset { cloud in
+            let refused = try await run(cloud, "CREATE TABLE m.t (id INT64) OPTIONS(kms_key_name = 'k')", status: 400)
+            #expect(refused["error"]?["message"]?.stringValue?.contains("kms_key_name") == true, "\(refused)")
+            #expect(try await cloud.call("GET", BQ.table("m", "t")).status == 404)
+        }
+    }
+
     @Test func insertTypeMismatchesAreRefusedNamingTheTypes() async throws {
         try await withDataset { cloud in
             try await run(cloud, "CREATE TABLE m.t (id INT64)")

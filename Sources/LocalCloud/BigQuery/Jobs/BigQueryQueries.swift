@@ -136,8 +136,18 @@ extension BigQueryService {
             var fields: [String: JSON] = ["schema": ["fields": .array(columns.map { column in
                 var field = LocalEngineCatalog.schemaJSON(LocalEngineCatalog.field(column.name, column.type))
                 if column.isRequired { field["mode"] = "REQUIRED" }
+                if let description = layout.columnDescriptions[column.name] { field["description"] = .string(description) }
                 return field
             })]]
+            if let description = layout.description { fields["description"] = .string(description) }
+            if let friendlyName = layout.friendlyName { fields["friendlyName"] = .string(friendlyName) }
+            if !layout.labels.isEmpty {
+                do {
+                    fields["labels"] = try BigQueryService.labels(.object(layout.labels.mapValues { .string($0) })).map(JSON.object)
+                } catch let error as GCPError {
+                    throw QueryError("invalidQuery", error.message)
+                }
+            }
             if let view { fields["view"] = ["query": .string(view), "useLegacySql": false] }
             if let type = layout.partitionType {
                 var partitioning: [String: JSON] = ["type": .string(type)]
@@ -192,11 +202,11 @@ extension BigQueryService {
                 outcome.bytes = query.tablesRead.reduce(0) { $0 + $1.logicalBytes }
             }
             try restate(name, table, rowsTable: rows)
-        case .createView(let name, let columns, let text, let orReplace, let ifNotExists):
+        case .createView(let name, let columns, let text, let orReplace, let ifNotExists, let layout):
             outcome.ddlTarget = name
             outcome.ddlOperation = try makeRoom(name, orReplace: orReplace, ifNotExists: ifNotExists)
             if outcome.ddlOperation == "SKIP" { return outcome }
-            _ = try create(name, columns: columns, view: text)
+            _ = try create(name, columns: columns, view: text, layout: layout)
         case .drop(let name, let isView, let ifExists):
             outcome.ddlTarget = name
             guard let table = try existing(name) else {
