@@ -86,26 +86,21 @@ struct FailureFixture {
 
 /// The CLI binary built with the test stacks, next to the test bundle.
 enum FixtureBinary {
-    static var path: String {
-        if let given = ProcessInfo.processInfo.environment["TERRACE_FIXTURE_BIN"] { return given }
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [bundle.appendingPathComponent("terrace-fixture").path, ".build/debug/terrace-fixture"]
-            where FileManager.default.isExecutableFile(atPath: candidate) {
-            return candidate
-        }
-        return ".build/debug/terrace-fixture"
-    }
+    static var path: String { built("terrace-fixture", override: "TERRACE_FIXTURE_BIN") }
 
     /// The real `terrace` (its stack is `infra/`, its pipelines `pipelines/`), which
     /// `swift build --build-tests` builds beside the tests.
-    static var terracePath: String {
-        if let given = ProcessInfo.processInfo.environment["TERRACE_BIN"] { return given }
+    static var terracePath: String { built("terrace", override: "TERRACE_BIN") }
+
+    /// A product built beside the test bundle (or in `.build/debug`), unless `override` names one.
+    private static func built(_ product: String, override: String) -> String {
+        if let given = ProcessInfo.processInfo.environment[override] { return given }
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [bundle.appendingPathComponent("terrace").path, ".build/debug/terrace"]
+        for candidate in [bundle.appendingPathComponent(product).path, ".build/debug/\(product)"]
             where FileManager.default.isExecutableFile(atPath: candidate) {
             return candidate
         }
-        return ".build/debug/terrace"
+        return ".build/debug/\(product)"
     }
 
     /// Starts `terrace-fixture ARGS` (or `executable`) in `directory`, with output captured.
