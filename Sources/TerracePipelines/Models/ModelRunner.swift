@@ -220,6 +220,7 @@ public struct ModelRunner: Sendable {
         let materialization = compiled.model.config.materialization
         var result = NodeRunResult(kind: "model", name: compiled.model.name, status: .success, detail: materialization.name, rows: nil,
                                    bytesProcessed: 0, durationSeconds: 0, message: nil)
+        var statement = ""
         do {
             let current = try await existing(compiled)
             if case .view = materialization {
@@ -230,7 +231,7 @@ public struct ModelRunner: Sendable {
             } else {
                 let incremental = materialization.keepsRows && !options.fullRefresh && current?["type"]?.stringValue == "TABLE"
                 let columns = incremental ? (current?["schema"]?["fields"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue } : nil
-                let statement = compiled.runStatement(existingColumns: columns, runAt: options.runAt)
+                statement = compiled.runStatement(existingColumns: columns, runAt: options.runAt)
                 let job = try await jobs.run(["query": ["query": .string(statement), "useLegacySql": false]],
                                              jobID: "terrace_\(compiled.model.name)_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
                 result.bytesProcessed = BigQueryJobs.bytesProcessed(job)
@@ -239,13 +240,35 @@ public struct ModelRunner: Sendable {
             }
         } catch let failure as BigQueryJobs.Failure {
             result.status = .error
-            result.message = "\(compiled.model.file): BigQuery answered \(failure.reason): \(failure)"
+            result.message = Self.located(failure, in: compiled, statement: statement)
         } catch {
             result.status = .error
             result.message = "\(error)"
         }
         result.durationSeconds = Date().timeIntervalSince(start)
         return result
+    }
+
+    /// A failed job's message naming the model file, at the file's line and column when
+    /// BigQuery's `at [l:c]` falls inside the model's own SQL within the run statement.
+    static func located(_ failure: BigQueryJobs.Failure, in compiled: CompiledModel, statement: String) -> String {
+        var place = compiled.model.file
+        var message = failure.message
+        if let (text, line, column) = ModelDryRun.located(failure.message), let range = statement.range(of: compiled.sql) {
+            let before = statement[..<range.lowerBound]
+            let lineOffset = before.reduce(0) { $0 + ($1 == "\n" ? 1 : 0) }
+            let columnOffset = before.reversed().prefix { $0 != "\n" }.count
+            let sqlLine = line - lineOffset
+            let sqlColumn = sqlLine == 1 ? column - columnOffset : column
+            let sqlLines = compiled.sql.reduce(1) { $0 + ($1 == "\n" ? 1 : 0) }
+            if sqlLine >= 1, sqlLine <= sqlLines, sqlColumn >= 1 {
+                let location = compiled.fileLocation(line: sqlLine, column: sqlColumn)
+                place += ":\(location.line):\(location.column)"
+                message = text
+            }
+        }
+        let details = failure.details.isEmpty ? "" : " — " + failure.details.joined(separator: "; ")
+        return "\(place): BigQuery answered \(failure.reason): \(message)\(details)"
     }
 
     /// Writes the header's description and column descriptions onto the built table or the

@@ -62,4 +62,19 @@ struct ModelDryRunTests {
         #expect(text.originalLocation(line: 1, column: column).column == 53)
         #expect(text.originalLocation(line: 1, column: 20).column == 15, "inside a stand-in: the table name it replaced")
     }
+
+    @Test func aRunTimeErrorInsideTheModelsSQLIsNamedAtTheFilesLineAndColumn() throws {
+        let files = [Self.staging, ("pipelines/gold/dim_items.sql", "-- test: unique(id)\nSELECT id, name FROM ref('stg_items')")]
+        let compiled = try ModelProject.load(files: files).compile(CompileContext(
+            project: BQ.project, datasets: [.bronze: "bronze", .silver: "silver", .gold: "gold"], bronzeTables: ["items"])).model(named: "dim_items")!
+        let statement = compiled.runStatement(existingColumns: nil, runAt: Date(timeIntervalSince1970: 0))
+        // Where BigQuery would point at `name` in the statement.
+        let lines = statement.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = try #require(lines.firstIndex { $0.contains("SELECT id, name") })
+        let column = lines[line].distance(from: lines[line].startIndex, to: lines[line].range(of: "name")!.lowerBound) + 1
+        let failure = BigQueryJobs.Failure(reason: "invalidQuery", message: "Bad name at [\(line + 1):\(column)]", details: [])
+        #expect(ModelRunner.located(failure, in: compiled, statement: statement) == "pipelines/gold/dim_items.sql:2:12: BigQuery answered invalidQuery: Bad name")
+        let outside = BigQueryJobs.Failure(reason: "invalidQuery", message: "division by zero: 1 / 0", details: [])
+        #expect(ModelRunner.located(outside, in: compiled, statement: statement) == "pipelines/gold/dim_items.sql: BigQuery answered invalidQuery: division by zero: 1 / 0")
+    }
 }
