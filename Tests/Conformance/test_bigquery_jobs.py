@@ -151,3 +151,18 @@ def test_unnest_and_array_agg_answer_repeated_fields(bq):
                          "FROM UNNEST([3, 1, 2]) AS x").result())
     assert rows[0]["xs"] == [3, 2, 1]
     assert rows[0]["s"] == {"a": 1, "b": "b"}
+
+
+def test_a_dry_run_answers_the_schema_and_bytes_without_running(bq, dataset, source):
+    config = bigquery.QueryJobConfig(dry_run=True, use_query_cache=False)
+    job = bq.query(f"SELECT id, kind FROM `{source.project}.{source.dataset_id}.source`", job_config=config)
+    assert job.dry_run and job.state == "DONE"
+    assert [f.name for f in job.schema] == ["id", "kind"]
+    assert job.total_bytes_processed > 0
+
+
+def test_a_dry_run_of_a_bad_query_raises_bad_request(bq, dataset, source):
+    config = bigquery.QueryJobConfig(dry_run=True, use_query_cache=False)
+    with pytest.raises(exceptions.BadRequest) as raised:
+        bq.query(f"SELECT nope FROM `{source.project}.{source.dataset_id}.source`", job_config=config)
+    assert "Unrecognized name: nope" in str(raised.value)
