@@ -4,7 +4,7 @@ BIN     := .build/debug/terrace
 RELEASE := .build/release/terrace
 ENV     ?= local
 
-.PHONY: deps build run test test-swift conformance bench release clean
+.PHONY: deps build run test test-swift conformance bench bench-medallion release clean
 
 deps:
 	@bash scripts/deps.sh
@@ -35,7 +35,8 @@ conformance: build
 
 # Storage throughput (scripts/bench.sh), then `plan` of 1,000 resources beside its GET floor
 # (scripts/bench-plan.sh), then the local BigQuery beside DuckDB (scripts/bench-bigquery.sh),
-# then bronze ingestion beside dlt (scripts/bench-bronze.sh).
+# then bronze ingestion beside dlt (scripts/bench-bronze.sh), then the whole local medallion run
+# beside dlt + dbt-duckdb (scripts/bench-medallion.sh).
 # One `swift build` per product: `--product` names a single one.
 bench:
 	@bash scripts/deps.sh --bench
@@ -46,6 +47,13 @@ bench:
 	TERRACE_BIN=$(RELEASE) TERRACE_FIXTURE_BIN=$(RELEASE)-fixture TERRACE_FLOOR_BIN=$(RELEASE)-get-floor bash scripts/bench-plan.sh
 	TERRACE_BIN=$(RELEASE) bash scripts/bench-bigquery.sh
 	TERRACE_BIN=$(RELEASE) TERRACE_FIXTURE_BIN=$(RELEASE)-fixture bash scripts/bench-bronze.sh
+	TERRACE_BIN=$(RELEASE) bash scripts/bench-medallion.sh
+
+# The medallion benchmark alone (BENCH_MEDALLION_SCALE=10000 for a quick try).
+bench-medallion:
+	@bash scripts/deps.sh --bench
+	$(SWIFT) build -c release --product terrace
+	TERRACE_BIN=$(RELEASE) bash scripts/bench-medallion.sh
 
 clean:
 	rm -rf .build .terrace
