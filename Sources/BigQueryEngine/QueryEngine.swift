@@ -48,7 +48,13 @@ public enum QueryEngine {
 
     /// Registers the BigQuery functions the translated SQL calls.
     public static func prepare(_ db: Database) throws {
-        try FunctionLibrary.register(on: db)
+        guard db.registrations.insert("bigquery").inserted else { return }
+        do {
+            try FunctionLibrary.register(on: db)
+        } catch {
+            db.registrations.remove("bigquery")
+            throw error
+        }
     }
 
     static func bytes(_ tables: [EngineTable]) -> Int64 {

@@ -15,4 +15,9 @@ static inline void terrace_sqlite3_result_text(sqlite3_context *c, const char *v
 static inline void terrace_sqlite3_result_blob(sqlite3_context *c, const void *v, int n) {
     sqlite3_result_blob(c, v, n, SQLITE_TRANSIENT);
 }
+/* sqlite3_config is variadic, which Swift cannot call. Memory statistics take a global mutex
+   on every allocation; nothing here reads them. Must run before SQLite initialises. */
+static inline int terrace_sqlite3_disable_memstatus(void) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 #endif

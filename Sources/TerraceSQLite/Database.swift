@@ -31,9 +31,13 @@ public final class Database {
     let handle: OpaquePointer
     private var cache: [String: Statement] = [:]
     public let path: String
+    /// Names of function sets registered on this connection (registering again would expire
+    /// every cached statement).
+    public var registrations: Set<String> = []
 
     /// Opens (creating if needed) the database at `path`; `":memory:"` is an in-memory database.
     public init(path: String) throws(SQLiteError) {
+        _ = Self.configured
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -47,6 +51,12 @@ public final class Database {
         sqlite3_busy_timeout(db, 5000)
         sqlite3_extended_result_codes(db, 1)
     }
+
+    /// Process-wide settings, applied once before the first connection opens SQLite.
+    private static let configured: Bool = {
+        terrace_sqlite3_disable_memstatus()  // no global mutex around every allocation
+        return true
+    }()
 
     deinit {
         cache.values.forEach { $0.finalize() }

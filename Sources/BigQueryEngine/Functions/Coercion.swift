@@ -89,7 +89,12 @@ extension FunctionLibrary {
 
         private static func decode(_ bytes: inout ArraySlice<UInt8>) -> SQLType? {
             guard let first = bytes.popFirst() else { return nil }
-            switch first {
+            return scalar(first) ?? compound(first, &bytes)
+        }
+
+        /// The scalar type of a one-byte code.
+        static func scalar(_ code: UInt8) -> SQLType? {
+            switch code {
             case UInt8(ascii: "i"): return .int64
             case UInt8(ascii: "f"): return .float64
             case UInt8(ascii: "n"): return .numeric
@@ -104,6 +109,12 @@ extension FunctionLibrary {
             case UInt8(ascii: "j"): return .json
             case UInt8(ascii: "g"): return .geography
             case UInt8(ascii: "v"): return .interval
+            default: return nil
+            }
+        }
+
+        private static func compound(_ first: UInt8, _ bytes: inout ArraySlice<UInt8>) -> SQLType? {
+            switch first {
             case UInt8(ascii: "A"): return decode(&bytes).map { .array($0) }
             case UInt8(ascii: "S"):
                 guard let count = number(&bytes, until: UInt8(ascii: ";")) else { return nil }
@@ -134,7 +145,9 @@ extension FunctionLibrary {
 
         /// Decoded codes are cached: the same few types come back for every row.
         static func cached(_ text: String) -> SQLType? {
-            TypeCodeCache.shared.type(text)
+            // A scalar's code is one byte: decoded directly, without the shared cache's lock.
+            if text.utf8.count == 1, let code = text.utf8.first { return scalar(code) }
+            return TypeCodeCache.shared.type(text)
         }
     }
 

@@ -93,7 +93,7 @@ enum CivilLiteral {
     }
 
     static func datetime(_ text: String) throws -> BQDatetime {
-        let invalid = BigQueryFunctionError("Invalid datetime: '\(text)'")
+        var invalid: BigQueryFunctionError { BigQueryFunctionError("Invalid datetime: '\(text)'") }  // built only when thrown
         var cursor = Cursor(bytes: trimmed(text))
         guard let d = parseDateParts(&cursor) else { throw invalid }
         if cursor.atEnd {
@@ -109,7 +109,7 @@ enum CivilLiteral {
     /// `YYYY-[M]M-[D]D[( |T|t)[H]H:[M]M:[S]S[.F]][time zone]` where the zone is `Z`/`z`,
     /// `±H[H][[:]MM]`, ` UTC`, or a space and a zone name; without a zone `defaultZone` applies.
     static func timestamp(_ text: String, defaultZone: BQTimeZone) throws -> BQTimestamp {
-        let invalid = BigQueryFunctionError("Invalid timestamp: '\(text)'")
+        var invalid: BigQueryFunctionError { BigQueryFunctionError("Invalid timestamp: '\(text)'") }  // built only when thrown
         let bytes = trimmed(text)
         var cursor = Cursor(bytes: bytes)
         guard let d = parseDateParts(&cursor, yearDigits: 4...5) else { throw invalid }
@@ -123,7 +123,9 @@ enum CivilLiteral {
             } else if cursor.current != UInt8(ascii: "+") && cursor.current != UInt8(ascii: "-") {
                 throw invalid
             }
-            if !cursor.atEnd {
+            if cursor.index == bytes.endIndex - 1, bytes[cursor.index] | 0x20 == UInt8(ascii: "z") {
+                zone = .utc  // the common RFC 3339 `Z`, without building a string
+            } else if !cursor.atEnd {
                 var rest = String(decoding: bytes[cursor.index...], as: UTF8.self)
                 if rest.hasPrefix(" UTC") {
                     rest = String(rest.dropFirst(4))

@@ -26,7 +26,7 @@ enum DateTimeParser {
     static func parse(_ format: String, _ input: String, function: String) throws -> Fields {
         let fmt = Array(format.utf8)
         let text = Array(input.utf8)
-        let failure = BigQueryFunctionError("Failed to parse input string \"\(input)\"")
+        var failure: BigQueryFunctionError { BigQueryFunctionError("Failed to parse input string \"\(input)\"") }  // built only when thrown
         var fields = Fields()
         var pos = 0
 
@@ -224,7 +224,7 @@ enum DateTimeParser {
 
     /// Resolves parsed fields to a civil datetime (before any zone is applied).
     static func civil(_ fields: Fields, input: String) throws -> BQDatetime {
-        let failure = BigQueryFunctionError("Failed to parse input string \"\(input)\"")
+        var failure: BigQueryFunctionError { BigQueryFunctionError("Failed to parse input string \"\(input)\"") }  // built only when thrown
         var year = fields.year ?? 1970
         if let yy = fields.yearInCentury {
             year = (fields.century ?? (yy < 69 ? 20 : 19)) * 100 + yy
@@ -300,7 +300,7 @@ extension TimestampFunctions {
     public static func parse(_ format: String?, _ string: String?, zone: BQTimeZone = .utc) throws -> BQTimestamp? {
         guard let format, let string else { return nil }
         let fields = try DateTimeParser.parse(format, string, function: "PARSE_TIMESTAMP")
-        let failure = BigQueryFunctionError("Failed to parse input string \"\(string)\"")
+        var failure: BigQueryFunctionError { BigQueryFunctionError("Failed to parse input string \"\(string)\"") }  // built only when thrown
         if let seconds = fields.epochSeconds {
             let (micros, overflow) = seconds.multipliedReportingOverflow(by: CivilCalendar.microsPerSecond)
             guard !overflow, let value = BQTimestamp(unixMicros: micros) else { throw failure }

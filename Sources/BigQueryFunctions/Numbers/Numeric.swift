@@ -27,14 +27,42 @@ public struct BQNumeric: Hashable, Comparable, Sendable, CustomStringConvertible
     public static func < (lhs: BQNumeric, rhs: BQNumeric) -> Bool { lhs.scaledValue < rhs.scaledValue }
 
     /// Canonical text: no exponent, no trailing fractional zeros (`1.5`, `-0.001`, `3`).
+    /// Canonical decimal text: no exponent, no trailing fractional zeros, `-` only when negative.
     public var description: String {
         let magnitude = scaledValue.magnitude
-        let integer = magnitude / UInt128(BQNumeric.scale)
-        var fraction = String(magnitude % UInt128(BQNumeric.scale))
-        fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        let sign = scaledValue < 0 ? "-" : ""
-        return fraction.isEmpty ? "\(sign)\(integer)" : "\(sign)\(integer).\(fraction)"
+        // Digits written backwards into a fixed buffer: at most 39 digits, a point and a sign.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { buffer in
+            var end = buffer.count
+            func put(_ byte: UInt8) {
+                end -= 1
+                buffer[end] = byte
+            }
+            var fraction = UInt64(magnitude % UInt128(BQNumeric.scale))
+            if fraction != 0 {
+                var width = 9
+                while fraction % 10 == 0 { fraction /= 10; width -= 1 }
+                for _ in 0..<width {
+                    put(UInt8(truncatingIfNeeded: fraction % 10) + 0x30)
+                    fraction /= 10
+                }
+                put(UInt8(ascii: "."))
+            }
+            var integer = magnitude / UInt128(BQNumeric.scale)
+            if integer <= UInt128(UInt64.max) {
+                var small = UInt64(integer)
+                repeat {
+                    put(UInt8(truncatingIfNeeded: small % 10) + 0x30)
+                    small /= 10
+                } while small != 0
+            } else {
+                repeat {
+                    put(UInt8(truncatingIfNeeded: integer % 10) + 0x30)
+                    integer /= 10
+                } while integer != 0
+            }
+            if scaledValue < 0 { put(UInt8(ascii: "-")) }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[end...]), as: UTF8.self)
+        }
     }
 
     /// Parses a decimal literal (optional sign, fraction and exponent, surrounding whitespace),
@@ -118,15 +146,16 @@ public enum NumericFunctions {
         if !value.isFinite {
             throw BigQueryFunctionError("Illegal conversion of non-finite floating point number to numeric: \(errorText(value.isNaN ? .nan : value))")
         }
-        let outOfRange = BigQueryFunctionError("numeric out of range: \(errorText(value))")
+        // Built only when thrown: formatting the value costs more than the conversion.
+        func outOfRange() -> BigQueryFunctionError { BigQueryFunctionError("numeric out of range: \(errorText(value))") }
         if value == 0 { return .zero }
         let significand = UInt128(value.significandBitPattern | (value.isNormal ? (1 << 52) : 0))
         let exponent = Int(value.isNormal ? value.exponent : Double.leastNormalMagnitude.exponent) - 52
         var magnitude: UInt128
         if exponent >= 0 {
-            guard exponent < 90 else { throw outOfRange }
+            guard exponent < 90 else { throw outOfRange() }
             let (shifted, overflow) = (significand * 1_000_000_000).multipliedReportingOverflow(by: UInt128(1) << UInt128(exponent))
-            guard !overflow, significand * 1_000_000_000 <= UInt128.max >> UInt128(exponent) else { throw outOfRange }
+            guard !overflow, significand * 1_000_000_000 <= UInt128.max >> UInt128(exponent) else { throw outOfRange() }
             magnitude = shifted
         } else {
             let shift = -exponent
@@ -139,7 +168,7 @@ public enum NumericFunctions {
                 if remainder >= UInt128(1) << UInt128(shift - 1) { magnitude += 1 }
             }
         }
-        guard magnitude <= UInt128(BQNumeric.limit) else { throw outOfRange }
+        guard magnitude <= UInt128(BQNumeric.limit) else { throw outOfRange() }
         return BQNumeric(unchecked: value < 0 ? -Int128(magnitude) : Int128(magnitude))
     }
 
@@ -183,7 +212,7 @@ public enum NumericFunctions {
     /// `x * y`, rounded half away from zero to 9 fractional digits.
     public static func multiply(_ x: BQNumeric?, _ y: BQNumeric?) throws -> BQNumeric? {
         guard let x, let y else { return nil }
-        let overflow = BigQueryFunctionError("numeric overflow: \(x) * \(y)")
+        var overflow: BigQueryFunctionError { BigQueryFunctionError("numeric overflow: \(x) * \(y)") }  // built only when thrown
         let product = x.scaledValue.magnitude.multipliedFullWidth(by: y.scaledValue.magnitude)
         guard let magnitude = divideRounded(product, by: UInt128(BQNumeric.scale)) else { throw overflow }
         let negative = (x.scaledValue < 0) != (y.scaledValue < 0)
@@ -195,7 +224,7 @@ public enum NumericFunctions {
     public static func divide(_ x: BQNumeric?, _ y: BQNumeric?) throws -> BQNumeric? {
         guard let x, let y else { return nil }
         if y.scaledValue == 0 { throw BigQueryFunctionError("division by zero: \(x) / \(y)") }
-        let overflow = BigQueryFunctionError("numeric overflow: \(x) / \(y)")
+        var overflow: BigQueryFunctionError { BigQueryFunctionError("numeric overflow: \(x) / \(y)") }  // built only when thrown
         let numerator = x.scaledValue.magnitude.multipliedFullWidth(by: UInt128(BQNumeric.scale))
         guard let magnitude = divideRounded(numerator, by: y.scaledValue.magnitude) else { throw overflow }
         let negative = (x.scaledValue < 0) != (y.scaledValue < 0)

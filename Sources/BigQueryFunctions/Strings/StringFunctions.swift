@@ -247,7 +247,10 @@ public enum StringFunctions {
     }
 
     static func trimScalars(_ value: String, leading: Bool, trailing: Bool, _ remove: (Unicode.Scalar) -> Bool) -> String {
-        let scalars = Array(value.unicodeScalars)
+        // Nothing to remove at either end (the common case): the value itself, not a copy.
+        let view = value.unicodeScalars
+        if let first = view.first, let last = view.last, !(leading && remove(first)), !(trailing && remove(last)) { return value }
+        let scalars = Array(view)
         var start = 0
         var end = scalars.count
         if leading { while start < end && remove(scalars[start]) { start += 1 } }

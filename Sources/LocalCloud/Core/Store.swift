@@ -35,6 +35,26 @@ public final class Store: @unchecked Sendable {
         CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
         """
 
+    /// Read-only connections for ``snapshot(_:)``, opened as needed and kept.
+    private var readers: [Database] = []
+    private let readersLock = NIOLock()
+
+    /// Runs `body` on a read-only connection of its own, in one read transaction: a snapshot of
+    /// what was committed when it began, read while the writer and other readers go on (WAL).
+    public func snapshot<T>(_ body: (Database) throws -> T) throws -> T {
+        let db = try readersLock.withLock { readers.popLast() } ?? openReader()
+        defer { readersLock.withLock { readers.append(db) } }
+        try db.execute("BEGIN")
+        defer { try? db.execute("COMMIT") }
+        return try body(db)
+    }
+
+    private func openReader() throws -> Database {
+        let db = try Database(path: path)
+        try db.execute("PRAGMA query_only=ON")
+        return db
+    }
+
     /// Runs `body` with the connection, outside any transaction (for reads).
     @discardableResult
     public func read<T>(_ body: (Database) throws -> T) throws -> T {

@@ -9,6 +9,36 @@ import Testing
 struct BigQueryFunctionsNumericTests {
     func n(_ text: String) -> BQNumeric { try! NumericFunctions.cast(text)! }
 
+    /// The text by the definition: integer part, then the 9 fractional digits without trailing zeros.
+    static func reference(_ scaled: Int128) -> String {
+        let magnitude = scaled.magnitude
+        var fraction = String(magnitude % 1_000_000_000)
+        fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        let sign = scaled < 0 ? "-" : ""
+        return fraction.isEmpty ? "\(sign)\(magnitude / 1_000_000_000)" : "\(sign)\(magnitude / 1_000_000_000).\(fraction)"
+    }
+
+    @Test func canonicalTextOfEveryMagnitudeMatchesTheDefinition() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return state
+        }
+        let limit: Int128 = 99_999_999_999_999_999_999_999_999_999_999_999_999
+        var values: [Int128] = [0, 1, -1, 10, 1_000_000_000, -1_000_000_000, 123_000_000_000, limit, -limit, Int128(UInt64.max) * 1_000_000_000]
+        for _ in 0..<2000 {
+            let wide = Int128(next() % 100_000_000_000) * Int128(next()) % limit
+            let digits = Int(next() % 38) + 1
+            var scaled = wide
+            for _ in 0..<(38 - digits) { scaled /= 10 }
+            values.append(next() % 2 == 0 ? scaled : -scaled)
+        }
+        for scaled in values {
+            #expect(BQNumeric(scaledValue: scaled)?.description == Self.reference(scaled), "\(scaled)")
+        }
+    }
+
     @Test func canonicalTextDropsTrailingZeros() {
         #expect(n("1.50").description == "1.5")
         #expect(n("3.000").description == "3")

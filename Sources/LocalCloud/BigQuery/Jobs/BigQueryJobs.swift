@@ -102,6 +102,14 @@ extension BigQueryService {
     /// Records `job` (RUNNING; 409 `duplicate` when its id is taken) and runs `work` for it in
     /// the background, in one transaction with its DONE record.
     func startJob(_ job: JSON, work: @escaping @Sendable (Database) throws -> JobOutcome) throws {
+        try startJob(job, snapshot: nil) { db, _ in try work(db) }
+    }
+
+    /// Starts a job whose work may begin on a snapshot (``Store/snapshot(_:)``), concurrently
+    /// with other jobs, and ends under the writer with what the snapshot found (`nil` when
+    /// the snapshot left it all to the writer).
+    func startJob(_ job: JSON, snapshot: (@Sendable (Database) throws -> QueryRows?)?,
+                  work: @escaping @Sendable (Database, QueryRows?) throws -> JobOutcome) throws {
         let project = job["jobReference"]?["projectId"]?.stringValue ?? ""
         let jobID = job["jobReference"]?["jobId"]?.stringValue ?? ""
         let created = job["statistics"]?["creationTime"]?.intValue ?? context.clock.nowMillis()
@@ -114,22 +122,25 @@ extension BigQueryService {
                            [.text(project), .text(jobID), .int(created), .text(job.encoded())])
         }
         let key = BigQueryJobRunner.key(project, jobID)
-        _ = jobRunner.start(key, jobID: jobID) { [self] in await finishJob(job, key: key, work: work) }
+        _ = jobRunner.start(key, jobID: jobID) { [self] in await finishJob(job, key: key, snapshot: snapshot, work: work) }
     }
 
     /// Does a started job's work and records it DONE: with its statistics, or with the
     /// `errorResult` that failed it (its transaction rolled back). The work runs on NIO's
     /// blocking thread pool, not the cooperative one. When the cloud is stopping the job is left
     /// RUNNING, to read as interrupted after the restart.
-    private func finishJob(_ job: JSON, key: String, work: @escaping @Sendable (Database) throws -> JobOutcome) async {
+    private func finishJob(_ job: JSON, key: String, snapshot: (@Sendable (Database) throws -> QueryRows?)?,
+                           work: @escaping @Sendable (Database, QueryRows?) throws -> JobOutcome) async {
         let (runner, stopping) = (jobRunner, context.background)
         let cancelled: @Sendable () -> Bool = { runner.isCancelled(key) || stopping.isStopping }
         var failure: JobFailure
         do {
             if cancelled() { throw Self.stopped }
             try await NIOThreadPool.singleton.runIfActive { [self] in
+                let read = try snapshot.flatMap { read in try context.store.snapshot(read) }
+                if cancelled() { throw Self.stopped }
                 try context.store.write { db in
-                    let outcome = try work(db)
+                    let outcome = try work(db, read)
                     // Stopped while working: the transaction rolls back.
                     if cancelled() { throw Self.stopped }
                     var statistics = job["statistics"]?.objectValue ?? [:]

@@ -4,6 +4,13 @@ import TerraceCrypto
 import TerraceJSON
 import TerraceSQLite
 
+/// A SELECT's answer read on a snapshot, for the writer to store.
+struct QueryRows: @unchecked Sendable {
+    var schema: [FieldSchema]
+    var rows: [[SQLValue]]
+    var bytes: Int64
+}
+
 /// The local BigQuery's tables as the query engine sees them.
 struct LocalEngineCatalog: EngineCatalog {
     let db: Database
@@ -72,6 +79,22 @@ extension BigQueryService {
     /// Runs `sql` for job `jobID` inside the caller's transaction on `db` (a query's rows are
     /// stored for paging, and written to `destination` when it has one; DDL and DML change the
     /// catalog and rows); a dry run only checks it.
+    /// A SELECT without a destination, answered on `db` (a snapshot); `nil` for any other
+    /// statement, which the writer runs.
+    func readQuery(_ sql: String, project: String, destination: QueryDestination?, parameters: QueryParameters, db: Database) throws -> QueryRows? {
+        guard destination == nil else { return nil }
+        let catalog = LocalEngineCatalog(db: db, catalog: self.catalog, defaultProject: project)
+        do {
+            guard case .query = try QueryEngine.plan(sql, catalog: catalog, parameters: parameters) else { return nil }
+            try QueryEngine.prepare(db)
+            let result = try QueryEngine.run(sql, catalog: catalog, db: db, parameters: parameters)
+            return QueryRows(schema: result.columns.map { LocalEngineCatalog.field($0.name, $0.type) }, rows: result.rows,
+                             bytes: result.totalBytesProcessed)
+        } catch let error as QueryError {
+            throw JobFailure(error.reason, error.message)
+        }
+    }
+
     func runQuery(_ sql: String, project: String, jobID: String, dryRun: Bool, destination: QueryDestination? = nil,
                   parameters: QueryParameters = QueryParameters(), db: Database) throws -> QueryOutcome {
         let catalog = LocalEngineCatalog(db: db, catalog: self.catalog, defaultProject: project)
@@ -341,9 +364,19 @@ extension BigQueryService {
         var job = newJob(project: project, jobID: jobID, location: location, principal: principal,
                          configuration: ["query": .object(queryConfiguration), "jobType": "QUERY", "dryRun": .bool(dryRun)])
         guard dryRun else {
-            try startJob(job) { [self] db in
-                let outcome = try runQuery(sql, project: project, jobID: jobID, dryRun: false, destination: destination,
+            // A plain SELECT runs on a snapshot, beside other jobs; the writer only stores its rows.
+            let snapshot: @Sendable (Database) throws -> QueryRows? = { [self] db in
+                try readQuery(sql, project: project, destination: destination, parameters: parameters, db: db)
+            }
+            try startJob(job, snapshot: snapshot) { [self] db, read in
+                let outcome: QueryOutcome
+                if let read {
+                    try storeResults(db, project: project, jobID: jobID, schema: read.schema, rows: read.rows)
+                    outcome = QueryOutcome(schema: read.schema, totalRows: Int64(read.rows.count), bytes: read.bytes)
+                } else {
+                    outcome = try runQuery(sql, project: project, jobID: jobID, dryRun: false, destination: destination,
                                            parameters: parameters, db: db)
+                }
                 return JobOutcome(statistics: Self.queryStatistics(outcome, dryRun: false))
             }
             return job
