@@ -65,9 +65,48 @@ public struct BQNumeric: Hashable, Comparable, Sendable, CustomStringConvertible
         }
     }
 
+    /// The scaled value of the plain form stored NUMERICs take (`-123.45`: an optional `-`, at
+    /// most 18 integer digits, at most 9 fractional ones, nothing else), read straight from the
+    /// UTF-8; `nil` for anything else, which the general parser reads.
+    static func plain(_ text: String) -> Int128? {
+        var text = text
+        return text.withUTF8 { bytes -> Int128? in
+            var i = 0
+            let negative = bytes.first == UInt8(ascii: "-")
+            if negative { i = 1 }
+            var integer: Int64 = 0
+            var integerDigits = 0
+            while i < bytes.count, bytes[i] &- 0x30 < 10 {
+                integer = integer &* 10 &+ Int64(bytes[i] &- 0x30)
+                integerDigits += 1
+                i += 1
+            }
+            guard integerDigits > 0, integerDigits <= 18 else { return nil }
+            var fraction: Int64 = 0
+            var fractionDigits = 0
+            if i < bytes.count {
+                guard bytes[i] == UInt8(ascii: ".") else { return nil }
+                i += 1
+                while i < bytes.count, bytes[i] &- 0x30 < 10 {
+                    fraction = fraction &* 10 &+ Int64(bytes[i] &- 0x30)
+                    fractionDigits += 1
+                    i += 1
+                }
+                guard fractionDigits > 0, fractionDigits <= 9, i == bytes.count else { return nil }
+            }
+            for _ in fractionDigits..<9 { fraction *= 10 }
+            let scaled = Int128(integer) * Int128(BQNumeric.scale) + Int128(fraction)
+            return negative ? -scaled : scaled
+        }
+    }
+
     /// Parses a decimal literal (optional sign, fraction and exponent, surrounding whitespace),
     /// rounding beyond 9 fractional digits half away from zero. `nil` when invalid or out of range.
     public init?(parsing text: String) {
+        if let plain = Self.plain(text) {
+            self.init(unchecked: plain)
+            return
+        }
         let body = Conversions.stripASCIIWhitespace(ArraySlice(Array(text.utf8)))
         var i = body.startIndex
         var negative = false
@@ -116,7 +155,7 @@ public struct BQNumeric: Hashable, Comparable, Sendable, CustomStringConvertible
         let roundingDigit: UInt8 = keep >= 0 && keep < digits.count ? digits[keep] : 0
         if roundingDigit >= 5 { magnitude += 1 }
         guard magnitude <= UInt128(BQNumeric.limit) else { return nil }
-        self.scaledValue = negative ? -Int128(magnitude) : Int128(magnitude)
+        self.init(unchecked: negative ? -Int128(magnitude) : Int128(magnitude))
     }
 
     /// The closest `FLOAT64`.

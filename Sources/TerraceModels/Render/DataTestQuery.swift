@@ -36,6 +36,29 @@ extension CompiledTest {
         "SELECT COUNT(*) AS failures FROM (\n\(failuresQuery)\n)"
     }
 
+    /// One row whose column `f<i>` counts the failing rows of `tests[i]`, every one a header
+    /// test of the model whose table is `table`: the table is read once, for the columns the
+    /// tests name, instead of once per test (what makes testing a view cheap). `nil` when a
+    /// test is not a header test on that table.
+    public static func batchedCountQuery(_ tests: [CompiledTest], table: String) -> String? {
+        var columns: [String] = []
+        for test in tests {
+            switch test.test.kind {
+            case .notNull(let column), .acceptedValues(let column, _), .relationships(let column, _, _): columns.append(column)
+            case .unique(let names): columns += names
+            case .custom: return nil
+            }
+            guard test.failuresQuery.contains(table) else { return nil }
+        }
+        var seen: Set<String> = []
+        let needed = columns.filter { seen.insert($0.lowercased()).inserted }.map(SQLText.identifier)
+        guard !tests.isEmpty, !needed.isEmpty else { return nil }
+        let counts = tests.enumerated().map { index, test in
+            "  (SELECT COUNT(*) FROM (\(test.failuresQuery.replacing(table, with: "model_rows")))) AS f\(index)"
+        }
+        return "WITH model_rows AS (SELECT \(needed.joined(separator: ", ")) FROM \(table))\nSELECT\n" + counts.joined(separator: ",\n")
+    }
+
     /// At most `limit` failing rows, to print as examples.
     public func examplesQuery(limit: Int = 5) -> String {
         "SELECT * FROM (\n\(failuresQuery)\n) LIMIT \(limit)"

@@ -181,8 +181,7 @@ public struct ModelRunner: Sendable {
             var results = [built]
             guard built.status == .success else { return (node, results, false) }
             var ok = true
-            for test in tests {
-                let result = await runTest(test)
+            for result in await runTests(tests, of: model) {
                 progress(result)
                 results.append(result)
                 if result.status == .fail || result.status == .error { ok = false }
@@ -292,6 +291,54 @@ public struct ModelRunner: Sendable {
 
     // MARK: Tests
 
+    /// A model's header tests: counted together in one query that reads the model once
+    /// (``CompiledTest/batchedCountQuery(_:table:)``), each with its own result; if that query
+    /// fails, one by one, so that the failure is the test's own.
+    private func runTests(_ tests: [CompiledTest], of model: CompiledModel) async -> [NodeRunResult] {
+        guard tests.count > 1, let batched = CompiledTest.batchedCountQuery(tests, table: model.table) else {
+            var results: [NodeRunResult] = []
+            for test in tests { results.append(await runTest(test)) }
+            return results
+        }
+        let start = Date()
+        do {
+            let counted = try await jobs.query(batched, jobID: "terrace_tests_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
+            let row = counted.rows.first ?? []
+            let elapsed = Date().timeIntervalSince(start)
+            var results: [NodeRunResult] = []
+            for (index, test) in tests.enumerated() {
+                let testStart = Date()
+                var result = try await judge(test, failures: index < row.count ? row[index].intValue ?? 0 : 0)
+                // The shared query's time is each test's; a failing test adds its examples' query.
+                result.durationSeconds = elapsed + Date().timeIntervalSince(testStart)
+                result.bytesProcessed = index == 0 ? BigQueryJobs.bytesProcessed(counted.job) : 0
+                results.append(result)
+            }
+            return results
+        } catch {
+            var results: [NodeRunResult] = []
+            for test in tests { results.append(await runTest(test)) }
+            return results
+        }
+    }
+
+    /// A test's result from its count of failing rows: a failure (or warning) fetches a few
+    /// failing rows to show.
+    private func judge(_ compiled: CompiledTest, failures: Int64) async throws -> NodeRunResult {
+        let test = compiled.test
+        var result = NodeRunResult(kind: "test", name: test.name, status: .success, detail: test.kind.name, rows: failures, bytesProcessed: 0,
+                                   durationSeconds: 0, message: nil)
+        guard failures > 0 else { return result }
+        result.status = test.severity == .warn ? .warn : .fail
+        let examples = try await jobs.query(compiled.examplesQuery(limit: options.examples),
+                                            jobID: "terrace_test_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
+        let lines = examples.rows.map { row in
+            zip(examples.columns, row).map { "\($0)=\($1.stringValue ?? ($1.isNull ? "NULL" : $1.encoded()))" }.joined(separator: ", ")
+        }
+        result.message = "\(failures) failing \(failures == 1 ? "row" : "rows") (\(test.file):\(test.line)); e.g. " + lines.joined(separator: " | ")
+        return result
+    }
+
     private func runTest(_ compiled: CompiledTest) async -> NodeRunResult {
         let start = Date()
         let test = compiled.test
@@ -299,18 +346,8 @@ public struct ModelRunner: Sendable {
                                    durationSeconds: 0, message: nil)
         do {
             let counted = try await jobs.query(compiled.countQuery, jobID: "terrace_test_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
+            result = try await judge(compiled, failures: counted.rows.first?.first?.intValue ?? 0)
             result.bytesProcessed = BigQueryJobs.bytesProcessed(counted.job)
-            let failures = counted.rows.first?.first?.intValue ?? 0
-            result.rows = failures
-            if failures > 0 {
-                result.status = test.severity == .warn ? .warn : .fail
-                let examples = try await jobs.query(compiled.examplesQuery(limit: options.examples),
-                                                    jobID: "terrace_test_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
-                let lines = examples.rows.map { row in
-                    zip(examples.columns, row).map { "\($0)=\($1.stringValue ?? ($1.isNull ? "NULL" : $1.encoded()))" }.joined(separator: ", ")
-                }
-                result.message = "\(failures) failing \(failures == 1 ? "row" : "rows") (\(test.file):\(test.line)); e.g. " + lines.joined(separator: " | ")
-            }
         } catch let failure as BigQueryJobs.Failure {
             result.status = .error
             result.rows = nil

@@ -39,6 +39,26 @@ struct BigQueryFunctionsNumericTests {
         }
     }
 
+    @Test func thePlainFormParsesAsTheGeneralParserDoes() {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next() -> UInt64 {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            return state
+        }
+        var texts = ["0", "-0", "1", "-1", "123.45", "0.000000001", "999999999999999999.999999999", "-999999999999999999.999999999",
+                     "1.", ".5", "1.0000000001", "1234567890123456789", "12a", "-", "", "1.5e3", "+1", "00012.500"]
+        for _ in 0..<3000 {
+            let integer = String(next() % 1_000_000_000_000_000_000)
+            let fractionDigits = Int(next() % 11)
+            let fraction = String(String(next()).prefix(fractionDigits))
+            texts.append((next() % 2 == 0 ? "-" : "") + integer + (fraction.isEmpty ? "" : "." + fraction))
+        }
+        for text in texts {
+            // A leading space takes the general parser.
+            #expect(BQNumeric(parsing: text) == BQNumeric(parsing: " " + text), "\(text)")
+        }
+    }
+
     @Test func canonicalTextDropsTrailingZeros() {
         #expect(n("1.50").description == "1.5")
         #expect(n("3.000").description == "3")

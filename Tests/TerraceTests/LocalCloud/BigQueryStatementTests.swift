@@ -21,6 +21,18 @@ struct BigQueryStatementTests: BigQueryStatementSuite {
         }
     }
 
+    @Test func aCreateTableAsSelectOfManyRowsKeepsEveryRow() async throws {
+        try await withDataset { cloud in
+            try await run(cloud, """
+                CREATE TABLE m.big AS SELECT (a - 1) * 200 + b AS x, ((a - 1) * 200 + b) * 2 AS y
+                FROM UNNEST(GENERATE_ARRAY(1, 300)) AS a CROSS JOIN UNNEST(GENERATE_ARRAY(1, 200)) AS b
+                """)
+            #expect(try await rows(cloud, "SELECT COUNT(*), SUM(y) FROM m.big") == [["60000", "3600060000"]])
+            try await run(cloud, "CREATE TABLE m.small AS SELECT x FROM UNNEST(GENERATE_ARRAY(1, 3)) AS x")
+            #expect(try await rows(cloud, "SELECT SUM(x) FROM m.small") == [["6"]])
+        }
+    }
+
     @Test func createTableWithAColumnListThenInsertValuesAndSelect() async throws {
         try await withDataset { cloud in
             try await run(cloud, "CREATE TABLE m.people (id INT64 NOT NULL, name STRING, score FLOAT64)")

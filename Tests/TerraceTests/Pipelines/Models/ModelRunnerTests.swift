@@ -100,6 +100,37 @@ struct ModelRunnerTests {
         }
     }
 
+    @Test func aModelsTestsCountedTogetherKeepTheirOwnResults() async throws {
+        let files = Self.files(dimension: "SELECT id, name FROM ref('stg_items')").map { file in
+            file.path.hasSuffix("dim_items.sql")
+                ? (file.path, "-- test: not_null(name)\n-- test warn: accepted_values(name, ['item 1'])\n" + file.text)
+                : file
+        }
+        try await withRunner(ids: [1, 2, 2, 3]) { cloud, make in
+            let runner = try make(files)
+            let results = await runner.run(try everything(runner, files))
+            #expect(status(results, "dim_items.unique_id") == .fail)
+            #expect(results.first { $0.name == "dim_items.unique_id" }?.rows == 1)
+            #expect(status(results, "dim_items.not_null_name") == .success)
+            #expect(status(results, "dim_items.accepted_values_name") == .warn)
+            let warning = results.first { $0.name == "dim_items.accepted_values_name" }
+            #expect(warning?.rows == 2, "item 2 and item 3 are not accepted")
+            #expect(warning?.message?.contains("name=item 2") == true, "\(warning?.message ?? "")")
+            #expect(status(results, "fact_prices") == .skipped)
+        }
+    }
+
+    @Test func theBatchedCountReadsTheModelOnceForTheColumnsItsTestsName() throws {
+        let files = [("pipelines/gold/d.sql", "-- test: unique(id)\n-- test: not_null(name)\nSELECT 1 AS id, 'a' AS name, 2 AS other")]
+        let project = try ModelProject.load(files: files)
+        let compiled = try project.compile(CompileContext(project: "p", datasets: [.gold: "gold"], bronzeTables: []))
+        let model = try #require(compiled.model(named: "d"))
+        let query = try #require(CompiledTest.batchedCountQuery(compiled.tests, table: model.table))
+        #expect(query.hasPrefix("WITH model_rows AS (SELECT `id`, `name` FROM `p.gold.d`)"), "\(query)")
+        #expect(query.components(separatedBy: "`p.gold.d`").count == 2, "the table is read once: \(query)")
+        #expect(query.contains(") AS f0") && query.contains(") AS f1"))
+    }
+
     @Test func aWarningTestDoesNotStopDescendants() async throws {
         try await withRunner(ids: [1, 1]) { cloud, make in
             let files = Self.files(warn: true)
