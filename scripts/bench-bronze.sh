@@ -24,6 +24,5 @@ done
 . scripts/local-serve.sh
 start_local_serve "$BIN" bench-bronze
 
-"$VENV/bin/python" scripts/bench_bronze.py --fixture-bin "$FIXTURE" --base-url "$base" --work "$work" --records "$RECORDS" --seed "$SEED" ${BENCH_BRONZE_ARGS:-}
-peak=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$server/status" 2>/dev/null || echo "?")
-echo "Peak RSS of terrace local serve (lake and BigQuery behind the run): ${peak} MB"
+"$VENV/bin/python" scripts/bench_bronze.py --fixture-bin "$FIXTURE" --base-url "$base" --work "$work" --records "$RECORDS" --seed "$SEED" \
+  --server-pid "$server" ${BENCH_BRONZE_ARGS:-}

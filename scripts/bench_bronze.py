@@ -123,6 +123,18 @@ def bigquery(base, project, sql):
     return rows
 
 
+def server_peak_mb(pid):
+    """The process's peak resident set so far (VmHWM), in MB, or '?'."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return "?"
+
+
 def content_hash(rows):
     digest = hashlib.sha256()
     for row in sorted((int(r[0]), int(r[1]), int(r[2]), int(r[3]), round(float(r[4]) * 100)) for r in rows):
@@ -157,6 +169,7 @@ def main():
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=20240101)
     parser.add_argument("--terrace-only", action="store_true", help="skip dlt (for profiling Terrace)")
+    parser.add_argument("--server-pid", type=int, help="the local serve's pid, whose peak RSS is read after the run")
     args = parser.parse_args()
     project = "terrace-bench"
 
@@ -182,6 +195,9 @@ def main():
         os.environ.get("BENCH_BRONZE_WRAPPER", "").split() + [os.path.abspath(args.fixture_bin), "run", "--env", "bench", "--select", "source:line_items", "--date", "2024-06-01"] + os.environ.get("BENCH_BRONZE_RUN_ARGS", "").split(),
         cwd=directory, env={**os.environ, "NO_COLOR": "1"})
     print("bench-bronze: " + " ".join(line.strip() for line in output.splitlines() if line.startswith("line_items:")))
+    if args.server_pid:
+        # Read now: the check below makes the server answer a 1M-row query, which is not the run.
+        print(f"bench-bronze: peak RSS of terrace local serve (lake and BigQuery behind the run) during the run: {server_peak_mb(args.server_pid)} MB")
     terrace_rows = bigquery(args.base_url, project, "SELECT id, cart_id, product_id, quantity, price FROM fx_raw.line_items")
     if args.terrace_only:
         print(f"bench-bronze: terrace {terrace_seconds:.2f} s, {args.records / terrace_seconds:,.0f} records/s, {terrace_mb:.0f} MB, "

@@ -55,10 +55,11 @@ public final class Store: @unchecked Sendable {
         return db
     }
 
-    /// Runs `body` with the connection, outside any transaction (for reads).
+    /// Runs `body` on a snapshot of what is committed (``snapshot(_:)``): reads never wait for
+    /// the writer, however long its transaction (a load job, a `CREATE TABLE … AS SELECT`).
     @discardableResult
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try lock.withLock { try body(database) }
+        try snapshot(body)
     }
 
     /// Runs `body` in one transaction: all of its writes land, or none do.
