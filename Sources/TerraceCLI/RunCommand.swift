@@ -104,8 +104,11 @@ struct RunCommand: AsyncParsableCommand {
             }
             guard !models.isEmpty else { return (results, []) }
             let failed = Set(results.filter { $0.status == .error }.map { NodeID.source($0.source) })
+            // The local cloud evaluates a view for every query that reads it: a view read by several
+            // nodes is copied once for the run. On BigQuery that would be an extra write.
             let options = ModelRunOptions(project: env.project, location: env.region, fullRefresh: fullRefresh,
-                                          runAt: Date(timeIntervalSince1970: started), parallelism: min(4, self.environment.parallelism))
+                                          runAt: Date(timeIntervalSince1970: started), parallelism: min(4, self.environment.parallelism),
+                                          copySharedViews: session.localCloudURL != nil)
             let runner = ModelRunner(bigquery: session.cloud.bigquery, project: pipelines.compiled, graph: pipelines.graph, options: options,
                                      runID: runID ?? BronzeRunner.runID(environment: self.environment.env, source: "models", date: logicalDate))
             let nodes = await runner.run(Set(selected), failedUpstream: failed) { NodeReporter.finish($0) }

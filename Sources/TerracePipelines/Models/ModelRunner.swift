@@ -54,9 +54,14 @@ public struct ModelRunOptions: Sendable {
     public var parallelism: Int
     /// Failing rows printed per failed test.
     public var examples: Int
+    /// Copy a view that several nodes of the run read into a table of the run's when its node
+    /// runs, and read the copy instead (``ModelRunner``): for the local cloud, whose engine
+    /// evaluates a view again for every query that reads it; on BigQuery it would add a write.
+    public var copySharedViews: Bool
     public var poll: @Sendable (Int) async throws -> Void
 
     public init(project: String, location: String = "US", fullRefresh: Bool = false, runAt: Date, parallelism: Int = 4, examples: Int = 5,
+                copySharedViews: Bool = false,
                 poll: @escaping @Sendable (Int) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64(min(500, 20 << min($0, 5))) * 1_000_000) }) {
         self.project = project
         self.location = location
@@ -64,6 +69,7 @@ public struct ModelRunOptions: Sendable {
         self.runAt = runAt
         self.parallelism = parallelism
         self.examples = examples
+        self.copySharedViews = copySharedViews
         self.poll = poll
     }
 }
@@ -79,6 +85,8 @@ public struct ModelRunner: Sendable {
     let graph: ModelGraph
     let options: ModelRunOptions
     let runID: String
+    /// The views copied for this run (``ModelRunOptions/copySharedViews``).
+    let copies = ViewCopies()
 
     public init(bigquery: GoogleCloudClient, project: CompiledProject, graph: ModelGraph, options: ModelRunOptions, runID: String) {
         self.jobs = BigQueryJobs(bigquery: bigquery, project: options.project, location: options.location, poll: options.poll)
@@ -92,6 +100,7 @@ public struct ModelRunner: Sendable {
     /// sources) that already failed, whose descendants are skipped. `progress` hears each result.
     public func run(_ selection: Set<NodeID>, failedUpstream: Set<NodeID> = [],
                     progress: @escaping @Sendable (NodeRunResult) -> Void = { _ in }) async -> [NodeRunResult] {
+        if options.copySharedViews { copies.plan(sharedViews(in: selection)) }
         // Header tests run with their model; custom tests and models are scheduled as nodes.
         let owned = Set(project.tests.filter { $0.test.model != nil }.map { NodeID.test($0.test.name) })
         let scheduled = selection.filter { !owned.contains($0) && !Self.isSource($0) }
@@ -134,7 +143,28 @@ public struct ModelRunner: Sendable {
                 }
             }
         }
+        await Self.dropCopies(copies, jobs: jobs)
         return results
+    }
+
+    /// Views of the selection that two or more selected nodes (models, tests) read.
+    func sharedViews(in selection: Set<NodeID>) -> Set<String> {
+        var readers: [String: Int] = [:]
+        for node in selection {
+            for case .model(let name) in graph.dependencies[node] ?? [] where selection.contains(.model(name)) {
+                guard case .view = project.model(named: name)?.model.config.materialization else { continue }
+                readers[name, default: 0] += 1
+            }
+        }
+        return Set(readers.filter { $0.value >= 2 }.map(\.key))
+    }
+
+    /// Drops the run's view copies (when the run ends, whatever happened).
+    static func dropCopies(_ copies: ViewCopies, jobs: BigQueryJobs) async {
+        for copy in copies.made() {
+            _ = try? await jobs.run(["query": ["query": .string("DROP TABLE IF EXISTS \(copy)"), "useLegacySql": false]],
+                                    jobID: "terrace_drop_\(UInt32.random(in: 0...UInt32.max))")
+        }
     }
 
     /// Runs the selected data tests alone (`terrace test`), in the graph's order.
@@ -227,10 +257,19 @@ public struct ModelRunner: Sendable {
                     throw PipelineError("the view \(compiled.dataset).\(compiled.model.name) does not exist; deploy it with `terrace deploy` first")
                 }
                 _ = try await describe(compiled)
+                if copies.isPlanned(compiled.model.name) {
+                    let tag = String(runID.unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) ? Character($0) : "_" })
+                    let copy = "`\(compiled.project).\(compiled.dataset)._terrace_run_\(tag)_\(compiled.model.name)`"
+                    let job = try await jobs.run(["query": ["query": .string("CREATE OR REPLACE TABLE \(copy) AS SELECT * FROM \(compiled.table)"),
+                                                           "useLegacySql": false]],
+                                                 jobID: "terrace_copy_\(compiled.model.name)_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
+                    result.bytesProcessed = BigQueryJobs.bytesProcessed(job)
+                    copies.made(compiled.table, copy: copy)
+                }
             } else {
                 let incremental = materialization.keepsRows && !options.fullRefresh && current?["type"]?.stringValue == "TABLE"
                 let columns = incremental ? (current?["schema"]?["fields"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue } : nil
-                statement = compiled.runStatement(existingColumns: columns, runAt: options.runAt)
+                statement = copies.reading(compiled.runStatement(existingColumns: columns, runAt: options.runAt))
                 let job = try await jobs.run(["query": ["query": .string(statement), "useLegacySql": false]],
                                              jobID: "terrace_\(compiled.model.name)_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
                 result.bytesProcessed = BigQueryJobs.bytesProcessed(job)
@@ -302,7 +341,7 @@ public struct ModelRunner: Sendable {
         }
         let start = Date()
         do {
-            let counted = try await jobs.query(batched, jobID: "terrace_tests_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
+            let counted = try await jobs.query(copies.reading(batched), jobID: "terrace_tests_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
             let row = counted.rows.first ?? []
             let elapsed = Date().timeIntervalSince(start)
             var results: [NodeRunResult] = []
@@ -330,7 +369,7 @@ public struct ModelRunner: Sendable {
                                    durationSeconds: 0, message: nil)
         guard failures > 0 else { return result }
         result.status = test.severity == .warn ? .warn : .fail
-        let examples = try await jobs.query(compiled.examplesQuery(limit: options.examples),
+        let examples = try await jobs.query(copies.reading(compiled.examplesQuery(limit: options.examples)),
                                             jobID: "terrace_test_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
         let lines = examples.rows.map { row in
             zip(examples.columns, row).map { "\($0)=\($1.stringValue ?? ($1.isNull ? "NULL" : $1.encoded()))" }.joined(separator: ", ")
@@ -345,7 +384,7 @@ public struct ModelRunner: Sendable {
         var result = NodeRunResult(kind: "test", name: test.name, status: .success, detail: test.kind.name, rows: 0, bytesProcessed: 0,
                                    durationSeconds: 0, message: nil)
         do {
-            let counted = try await jobs.query(compiled.countQuery, jobID: "terrace_test_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
+            let counted = try await jobs.query(copies.reading(compiled.countQuery), jobID: "terrace_test_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
             result = try await judge(compiled, failures: counted.rows.first?.first?.intValue ?? 0)
             result.bytesProcessed = BigQueryJobs.bytesProcessed(counted.job)
         } catch let failure as BigQueryJobs.Failure {
@@ -382,5 +421,25 @@ extension DataTest.Kind {
         case .relationships: "relationships"
         case .custom: "custom"
         }
+    }
+}
+
+/// The views a run copies (``ModelRunOptions/copySharedViews``): which are planned, and the
+/// copies made so far, which the run's later statements read in their place.
+final class ViewCopies: @unchecked Sendable {
+    private let lock = NSLock()
+    private var planned: Set<String> = []
+    /// The view's `` `p.d.v` `` → its copy's.
+    private var copies: [String: String] = [:]
+
+    func plan(_ views: Set<String>) { lock.withLock { planned = views } }
+    func isPlanned(_ view: String) -> Bool { lock.withLock { planned.contains(view) } }
+    func made(_ view: String, copy: String) { lock.withLock { copies[view] = copy } }
+    func made() -> [String] { lock.withLock { Array(copies.values) } }
+
+    /// `sql` reading each copied view's copy instead of the view.
+    func reading(_ sql: String) -> String {
+        let copies = lock.withLock { self.copies }
+        return copies.reduce(sql) { sql, copy in sql.replacing(copy.key, with: copy.value) }
     }
 }

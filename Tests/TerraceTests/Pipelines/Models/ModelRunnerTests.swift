@@ -25,7 +25,7 @@ struct ModelRunnerTests {
     }
 
     /// A local cloud with bronze.items holding `ids`, the silver view deployed, and a runner.
-    func withRunner(ids: [Int], files: [(path: String, text: String)] = files(),
+    func withRunner(ids: [Int], files: [(path: String, text: String)] = files(), copySharedViews: Bool = false,
                     _ body: (TestCloud, @escaping ([(path: String, text: String)]) throws -> ModelRunner) async throws -> Void) async throws {
         try await withCloud { cloud in
             for dataset in ["bronze", "silver", "gold"] { try await BQ.createDataset(cloud, dataset) }
@@ -41,6 +41,7 @@ struct ModelRunnerTests {
                                                                   bronzeTables: ["items"]))
                 return ModelRunner(bigquery: google.bigquery, project: compiled, graph: project.graph(sources: ["items"]),
                                    options: ModelRunOptions(project: BQ.project, runAt: Date(timeIntervalSince1970: 1_700_000_000), parallelism: 2,
+                                                            copySharedViews: copySharedViews,
                                                             poll: { _ in try await Task.sleep(nanoseconds: 2_000_000) }),
                                    runID: "test")
             }
@@ -129,6 +130,24 @@ struct ModelRunnerTests {
         #expect(query.hasPrefix("WITH model_rows AS (SELECT `id`, `name` FROM `p.gold.d`)"), "\(query)")
         #expect(query.components(separatedBy: "`p.gold.d`").count == 2, "the table is read once: \(query)")
         #expect(query.contains(") AS f0") && query.contains(") AS f1"))
+    }
+
+    @Test func aViewSeveralNodesReadIsCopiedForTheRunThenDropped() async throws {
+        try await withRunner(ids: [1, 2, 3], copySharedViews: true) { cloud, make in
+            let runner = try make(Self.files())
+            let results = await runner.run(try everything(runner, Self.files()))
+            #expect(results.allSatisfy { $0.status == .success }, "\(results)")
+            #expect(results.first { $0.name == "fact_prices" }?.rows == 3)
+            let (_, counted) = try await cloud.call("POST", "/bigquery/v2/projects/\(BQ.project)/queries",
+                                                   ["query": "SELECT items FROM gold.item_count", "useLegacySql": false])
+            #expect(counted["rows"]?[0]?["f"]?[0]?["v"] == "3")
+            // The models read the copy, which is gone after the run.
+            let (_, jobs) = try await cloud.call("GET", "/bigquery/v2/projects/\(BQ.project)/jobs?allUsers=true&maxResults=1000")
+            let queries = (jobs["jobs"]?.arrayValue ?? []).compactMap { $0["configuration"]?["query"]?["query"]?.stringValue }
+            #expect(queries.contains { $0.contains("FROM `\(BQ.project).silver._terrace_run_test_stg_items`") }, "\(queries)")
+            let (_, tables) = try await cloud.call("GET", "/bigquery/v2/projects/\(BQ.project)/datasets/silver/tables")
+            #expect(tables["tables"]?.arrayValue?.compactMap { $0["tableReference"]?["tableId"]?.stringValue } == ["stg_items"])
+        }
     }
 
     @Test func aWarningTestDoesNotStopDescendants() async throws {
