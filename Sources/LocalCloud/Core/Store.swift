@@ -2,7 +2,8 @@ import NIOConcurrencyHelpers
 import TerraceJSON
 import TerraceSQLite
 
-/// The local cloud's metadata store: one SQLite database in WAL mode, behind a mutex.
+/// The local cloud's metadata store: one SQLite database in WAL mode, one writer behind a mutex
+/// and readers on snapshots beside it.
 ///
 /// Every service keeps its metadata here; object bodies live in files beside it (see
 /// ``BlobStore``). Calls are short and never await while holding the lock.
@@ -35,13 +36,15 @@ public final class Store: @unchecked Sendable {
         CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
         """
 
-    /// Read-only connections for ``snapshot(_:)``, opened as needed and kept.
+    /// Read-only connections for ``read(_:)``, opened as needed and kept.
     private var readers: [Database] = []
     private let readersLock = NIOLock()
 
     /// Runs `body` on a read-only connection of its own, in one read transaction: a snapshot of
-    /// what was committed when it began, read while the writer and other readers go on (WAL).
-    public func snapshot<T>(_ body: (Database) throws -> T) throws -> T {
+    /// what was committed when it began. Reads never wait for the writer, however long its
+    /// transaction (a load job, a `CREATE TABLE … AS SELECT`), nor for each other (WAL).
+    @discardableResult
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
         let db = try readersLock.withLock { readers.popLast() } ?? openReader()
         defer { readersLock.withLock { readers.append(db) } }
         try db.execute("BEGIN")
@@ -53,13 +56,6 @@ public final class Store: @unchecked Sendable {
         let db = try Database(path: path)
         try db.execute("PRAGMA query_only=ON")
         return db
-    }
-
-    /// Runs `body` on a snapshot of what is committed (``snapshot(_:)``): reads never wait for
-    /// the writer, however long its transaction (a load job, a `CREATE TABLE … AS SELECT`).
-    @discardableResult
-    public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try snapshot(body)
     }
 
     /// Runs `body` in one transaction: all of its writes land, or none do.

@@ -18,14 +18,14 @@ struct StoreSnapshotTests {
         try store.write { db in _ = try db.run("INSERT INTO t VALUES (1)", []) }
         try store.write { db in
             _ = try db.run("INSERT INTO t VALUES (2)", [])
-            #expect(try store.snapshot { try count($0) } == 1, "the uncommitted row is not seen")
+            #expect(try store.read { try count($0) } == 1, "the uncommitted row is not seen")
         }
-        #expect(try store.snapshot { try count($0) } == 2)
+        #expect(try store.read { try count($0) } == 2)
     }
 
     @Test func aSnapshotCannotWrite() throws {
         let store = try store()
-        #expect(throws: SQLiteError.self) { try store.snapshot { db in _ = try db.run("INSERT INTO t VALUES (3)", []) } }
+        #expect(throws: SQLiteError.self) { try store.read { db in _ = try db.run("INSERT INTO t VALUES (3)", []) } }
         #expect(try store.read { try count($0) } == 0)
     }
 }

@@ -105,7 +105,7 @@ extension BigQueryService {
         try startJob(job, snapshot: nil) { db, _ in try work(db) }
     }
 
-    /// Starts a job whose work may begin on a snapshot (``Store/snapshot(_:)``), concurrently
+    /// Starts a job whose work may begin on a snapshot (``Store/read(_:)``), concurrently
     /// with other jobs, and ends under the writer with what the snapshot found (`nil` when
     /// the snapshot left it all to the writer).
     func startJob(_ job: JSON, snapshot: (@Sendable (Database) throws -> QueryRows?)?,
@@ -137,7 +137,7 @@ extension BigQueryService {
         do {
             if cancelled() { throw Self.stopped }
             try await NIOThreadPool.singleton.runIfActive { [self] in
-                let read = try snapshot.flatMap { read in try context.store.snapshot(read) }
+                let read = try snapshot.flatMap { read in try context.store.read(read) }
                 if cancelled() { throw Self.stopped }
                 try context.store.write { db in
                     let outcome = try work(db, read)
