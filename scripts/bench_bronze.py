@@ -23,6 +23,8 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+import bench_common  # scripts/bench_common.py
+
 PAGE_SIZE = 1000
 
 
@@ -89,22 +91,8 @@ def serve(pages, empty):
 
 
 def timed(command, env=None, cwd=None):
-    """Runs a command; answers (seconds, peak RSS in MB, output).
-
-    The peak is GNU time's: the command is forked from /usr/bin/time, not from this process.
-    Linux keeps the pre-exec high-water mark of a forked child, so wait4 on a child forked from
-    this Python (which holds every generated page) would report this script's own size.
-    """
-    with tempfile.NamedTemporaryFile("r") as report:
-        start = time.monotonic()
-        process = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name] + command, cwd=cwd, env=env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        elapsed = time.monotonic() - start
-        output = process.stdout.decode(errors="replace")
-        if process.returncode != 0:
-            sys.exit(f"bench-bronze: {' '.join(command[:3])} failed ({process.returncode}):\n{output}")
-        peak_kb = int(report.read().strip().splitlines()[-1])
-    return elapsed, peak_kb / 1024, output
+    """Runs a command; answers (seconds, peak RSS in MB, output) (bench_common.timed)."""
+    return bench_common.timed(command, "bench-bronze", cwd=cwd, env=env)
 
 
 def bigquery(base, project, sql):

@@ -34,6 +34,8 @@ import tempfile
 import time
 import urllib.request
 
+import bench_common  # scripts/bench_common.py
+
 ENV = "local"
 PAGE_LIMIT = 100  # pipelines/Bronze.swift pages the shop 100 records at a time; dlt does the same
 GOLD = ["dim_products", "dim_users", "dim_date", "fact_cart_items", "dim_products_history"]
@@ -46,17 +48,7 @@ def log(message):
 
 
 def timed(command, cwd=None, env=None, what=None):
-    """Runs a command from /usr/bin/time; answers (seconds, peak RSS MB, output)."""
-    with tempfile.NamedTemporaryFile("r") as report:
-        start = time.monotonic()
-        process = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name] + command, cwd=cwd, env=env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        elapsed = time.monotonic() - start
-        output = process.stdout.decode(errors="replace")
-        if process.returncode != 0:
-            sys.exit(f"bench-medallion: {what or ' '.join(command[:4])} failed ({process.returncode}):\n{output[-6000:]}")
-        peak_kb = int(report.read().strip().splitlines()[-1])
-    return elapsed, peak_kb / 1024, output
+    return bench_common.timed(command, "bench-medallion", cwd=cwd, env=env, what=what)
 
 
 # ---------------------------------------------------------------------------------------------
