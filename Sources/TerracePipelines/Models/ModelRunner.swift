@@ -265,6 +265,7 @@ public struct ModelRunner: Sendable {
                                                  jobID: "terrace_copy_\(compiled.model.name)_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
                     result.bytesProcessed = BigQueryJobs.bytesProcessed(job)
                     copies.made(compiled.table, copy: copy)
+                    result.detail = "view, copied for the run"
                 }
             } else {
                 let incremental = materialization.keepsRows && !options.fullRefresh && current?["type"]?.stringValue == "TABLE"

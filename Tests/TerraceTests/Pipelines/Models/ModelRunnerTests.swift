@@ -138,6 +138,7 @@ struct ModelRunnerTests {
             let results = await runner.run(try everything(runner, Self.files()))
             #expect(results.allSatisfy { $0.status == .success }, "\(results)")
             #expect(results.first { $0.name == "fact_prices" }?.rows == 3)
+            #expect(results.first { $0.name == "stg_items" }?.detail == "view, copied for the run")
             let (_, counted) = try await cloud.call("POST", "/bigquery/v2/projects/\(BQ.project)/queries",
                                                    ["query": "SELECT items FROM gold.item_count", "useLegacySql": false])
             #expect(counted["rows"]?[0]?["f"]?[0]?["v"] == "3")
