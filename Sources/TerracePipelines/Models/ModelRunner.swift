@@ -100,7 +100,11 @@ public struct ModelRunner: Sendable {
     /// sources) that already failed, whose descendants are skipped. `progress` hears each result.
     public func run(_ selection: Set<NodeID>, failedUpstream: Set<NodeID> = [],
                     progress: @escaping @Sendable (NodeRunResult) -> Void = { _ in }) async -> [NodeRunResult] {
-        if options.copySharedViews { copies.plan(sharedViews(in: selection)) }
+        if options.copySharedViews {
+            let shared = sharedViews(in: selection)
+            copies.plan(shared)
+            await dropLeftoverCopies(datasets: Set(shared.compactMap { project.model(named: $0)?.dataset }))
+        }
         // Header tests run with their model; custom tests and models are scheduled as nodes.
         let owned = Set(project.tests.filter { $0.test.model != nil }.map { NodeID.test($0.test.name) })
         let scheduled = selection.filter { !owned.contains($0) && !Self.isSource($0) }
@@ -157,6 +161,18 @@ public struct ModelRunner: Sendable {
             }
         }
         return Set(readers.filter { $0.value >= 2 }.map(\.key))
+    }
+
+    /// Drops copies an earlier run left when it was killed (`_terrace_run_…` tables).
+    func dropLeftoverCopies(datasets: Set<String>) async {
+        for dataset in datasets.sorted() {
+            guard let listing = try? await jobs.bigquery.get("\(jobs.projectPath)/datasets/\(URLEncoding.component(dataset))/tables",
+                                                            query: [("maxResults", "1000")]) else { continue }
+            for table in listing["tables"]?.arrayValue ?? [] {
+                guard let id = table["tableReference"]?["tableId"]?.stringValue, id.hasPrefix("_terrace_run_") else { continue }
+                _ = try? await jobs.bigquery.send("DELETE", "\(jobs.projectPath)/datasets/\(URLEncoding.component(dataset))/tables/\(URLEncoding.component(id))")
+            }
+        }
     }
 
     /// Drops the run's view copies (when the run ends, whatever happened).
