@@ -7,15 +7,9 @@ import Testing
 /// https://cloud.google.com/bigquery/docs/reference/standard-sql/aggregate_functions
 @Suite struct BigQueryEngineDecimalAggregateTests {
     /// `shop.prices`: grp, seq, price NUMERIC, big BIGNUMERIC (decimal text, as stored).
-    struct Catalog: EngineCatalog {
-        let defaultProject = "p"
-        func table(project: String, dataset: String, table: String) throws -> EngineTable? {
-            guard dataset == "shop", table == "prices" else { return nil }
-            return EngineTable(name: "p.shop.prices", sqliteName: "prices", columns: [
-                EngineColumn("grp", .string), EngineColumn("seq", .int64), EngineColumn("price", .numeric), EngineColumn("big", .bignumeric),
-            ])
-        }
-    }
+    static let catalog = OneTableCatalog("shop", "prices", [
+        EngineColumn("grp", .string), EngineColumn("seq", .int64), EngineColumn("price", .numeric), EngineColumn("big", .bignumeric),
+    ])
 
     let db: Database
 
@@ -31,7 +25,7 @@ import Testing
     }
 
     func rows(_ sql: String) throws -> [[SQLValue]] {
-        try QueryEngine.run(sql, catalog: Catalog(), db: db).rows
+        try QueryEngine.run(sql, catalog: Self.catalog, db: db).rows
     }
 
     @Test func sumOfNumericIsExact() throws {
@@ -48,7 +42,7 @@ import Testing
         // (0.1 + 0.2 + 10) / 3 = 3.4333333333…
         let answer = try rows("SELECT AVG(price), AVG(DISTINCT price) FROM shop.prices WHERE grp = 'a'")
         #expect(answer == [[.text("3.433333333"), .text("3.433333333")]])
-        let type = try QueryEngine.translate("SELECT AVG(price) AS a FROM shop.prices", catalog: Catalog()).columns.first?.type
+        let type = try QueryEngine.translate("SELECT AVG(price) AS a FROM shop.prices", catalog: Self.catalog).columns.first?.type
         #expect(type == .numeric)
     }
 

@@ -5,15 +5,9 @@ import Testing
 /// Functions the engine answers with SQLite's own code where that is exactly BigQuery's answer.
 @Suite struct BigQueryEngineFastPathTests {
     /// `shop.events`: id, ts TIMESTAMP, name STRING, x FLOAT64.
-    struct Catalog: EngineCatalog {
-        let defaultProject = "p"
-        func table(project: String, dataset: String, table: String) throws -> EngineTable? {
-            guard dataset == "shop", table == "events" else { return nil }
-            return EngineTable(name: "p.shop.events", sqliteName: "events", columns: [
-                EngineColumn("id", .int64), EngineColumn("ts", .timestamp), EngineColumn("name", .string), EngineColumn("x", .float64),
-            ])
-        }
-    }
+    static let catalog = OneTableCatalog("shop", "events", [
+        EngineColumn("id", .int64), EngineColumn("ts", .timestamp), EngineColumn("name", .string), EngineColumn("x", .float64),
+    ])
 
     let db: Database
 
@@ -28,7 +22,7 @@ import Testing
     }
 
     func column(_ sql: String) throws -> [SQLValue] {
-        try QueryEngine.run(sql, catalog: Catalog(), db: db).rows.map { $0[0] }
+        try QueryEngine.run(sql, catalog: Self.catalog, db: db).rows.map { $0[0] }
     }
 
     @Test func dateOfATimestampColumnAroundTheEpoch() throws {
@@ -36,7 +30,7 @@ import Testing
     }
 
     @Test func dateOfATimestampColumnIsSQLiteDate() throws {
-        #expect(try QueryEngine.translate("SELECT DATE(ts) FROM shop.events", catalog: Catalog()).sql.contains("'unixepoch'"))
+        #expect(try QueryEngine.translate("SELECT DATE(ts) FROM shop.events", catalog: Self.catalog).sql.contains("'unixepoch'"))
     }
 
     @Test func dateInAZoneKeepsTheLibrary() throws {
@@ -77,7 +71,7 @@ import Testing
 
     func failure(_ sql: String) -> String? {
         do {
-            _ = try QueryEngine.run(sql, catalog: Catalog(), db: db)
+            _ = try QueryEngine.run(sql, catalog: Self.catalog, db: db)
             return nil
         } catch {
             return error.message
@@ -85,7 +79,7 @@ import Testing
     }
 
     @Test func arithmeticOnColumnsIsSQLiteArithmetic() throws {
-        let sql = try QueryEngine.translate("SELECT id + 1, x * 2 FROM shop.events", catalog: Catalog()).sql
+        let sql = try QueryEngine.translate("SELECT id + 1, x * 2 FROM shop.events", catalog: Self.catalog).sql
         #expect(sql.contains("typeof("))
         #expect(try column("SELECT id * 3 - 1 FROM shop.events ORDER BY id") == [.int(2), .int(5), .int(8), .int(11)])
         #expect(try column("SELECT x * 2 + id FROM shop.events WHERE id IN (1, 4) ORDER BY id") == [.double(4), .null])

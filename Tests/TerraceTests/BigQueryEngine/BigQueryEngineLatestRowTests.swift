@@ -7,15 +7,9 @@ import Testing
 /// https://cloud.google.com/bigquery/docs/reference/standard-sql/query-syntax#qualify_clause
 @Suite struct BigQueryEngineLatestRowTests {
     /// `shop.events`: id, version, amount; several versions per id, not in version order.
-    struct Catalog: EngineCatalog {
-        let defaultProject = "p"
-        func table(project: String, dataset: String, table: String) throws -> EngineTable? {
-            guard dataset == "shop", table == "events" else { return nil }
-            return EngineTable(name: "p.shop.events", sqliteName: "events", columns: [
-                EngineColumn("id", .int64), EngineColumn("version", .int64), EngineColumn("amount", .float64),
-            ])
-        }
-    }
+    static let catalog = OneTableCatalog("shop", "events", [
+        EngineColumn("id", .int64), EngineColumn("version", .int64), EngineColumn("amount", .float64),
+    ])
 
     let db: Database
 
@@ -30,11 +24,11 @@ import Testing
     }
 
     func rows(_ sql: String) throws -> [[SQLValue]] {
-        try QueryEngine.run(sql, catalog: Catalog(), db: db).rows
+        try QueryEngine.run(sql, catalog: Self.catalog, db: db).rows
     }
 
     func translation(_ sql: String) throws -> String {
-        try QueryEngine.translate(sql, catalog: Catalog()).sql
+        try QueryEngine.translate(sql, catalog: Self.catalog).sql
     }
 
     @Test func latestVersionPerKeyIsKept() throws {
