@@ -43,7 +43,10 @@ let package = Package(
         // The local BigQuery's query engine: GoogleSQL type-checked and translated to SQLite.
         .target(name: "BigQueryEngine", dependencies: ["GoogleSQL", "BigQueryFunctions", "TerraceSQLite", "TerraceJSON"], exclude: ["README.md"]),
         // PostgreSQL over libpq: connections and streamed query results (a bronze source).
-        .target(name: "TerracePostgres", dependencies: ["CPostgres", "TerraceJSON"], exclude: ["README.md"]),
+        .target(name: "TerracePostgres", dependencies: ["CPostgres", "TerraceJSON", "TerraceProcess"], exclude: ["README.md"]),
+        // Child processes started with posix_spawn (Foundation's Process.run reads past a buffer on Linux).
+        .target(name: "CSpawn"),
+        .target(name: "TerraceProcess", dependencies: ["CSpawn"], exclude: ["README.md"]),
         // Pipelines: bronze sources, readers, landing in the lake, loading into BigQuery; running models and data tests.
         .target(
             name: "TerracePipelines",
@@ -105,7 +108,7 @@ let package = Package(
             dependencies: [
                 "TestStacks", "GoogleSQL", "BigQueryFunctions", "BigQueryEngine",
                 "LocalCloud", "TerraceJSON", "TerraceSQLite", "TerraceCrypto", "TerraceCompression", "TerraceHTTP", "TerraceCLI",
-                "GoogleCloud", "TerraceDSL", "TerraceEngine", "GCPNaming", "Infra", "TerraceTime", "TerracePostgres", "TerracePipelines", "Pipelines", "TerraceModels",
+                "GoogleCloud", "TerraceDSL", "TerraceEngine", "GCPNaming", "Infra", "TerraceTime", "TerracePostgres", "TerracePipelines", "Pipelines", "TerraceModels", "TerraceProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

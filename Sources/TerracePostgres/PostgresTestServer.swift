@@ -1,5 +1,6 @@
 import CPostgres
 import Foundation
+import TerraceProcess
 
 #if canImport(Glibc)
     import Glibc
@@ -39,7 +40,7 @@ public final class PostgresTestServer: @unchecked Sendable {
     /// The group role whose members log in with a password rather than `trust`.
     public static let passwordGroup = "terrace_password_login"
 
-    private let process: Process
+    private let process: ChildProcess
     private let lock = NSLock()
     private var stopped = false
 
@@ -56,7 +57,7 @@ public final class PostgresTestServer: @unchecked Sendable {
         return text
     }
 
-    private init(port: Int, directory: String, binDirectory: String, process: Process) {
+    private init(port: Int, directory: String, binDirectory: String, process: ChildProcess) {
         self.port = port
         self.directory = directory
         self.binDirectory = binDirectory
@@ -156,15 +157,14 @@ public final class PostgresTestServer: @unchecked Sendable {
         // child of it with `runuser` (which forks).
         let postmaster = (try? String(contentsOfFile: directory + "/data/postmaster.pid", encoding: .utf8))
             .flatMap { $0.split(separator: "\n").first }.flatMap { pid_t($0) }
-        for pid in Set([postmaster, process.processIdentifier].compactMap { $0 }) where pid > 0 {
-            kill(pid, SIGQUIT)
-        }
+        if let postmaster, postmaster > 0, postmaster != process.pid { kill(postmaster, SIGQUIT) }
+        process.send(SIGQUIT)
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning, Date() < deadline { usleep(20_000) }
         if process.isRunning {
             if let postmaster { kill(postmaster, SIGKILL) }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            process.send(SIGKILL)
+            process.waitForExit()
         }
     }
 
@@ -235,14 +235,14 @@ public final class PostgresTestServer: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(120)
         while process.isRunning, Date() < deadline { usleep(20_000) }
         if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+            process.send(SIGTERM)
+            process.waitForExit()
             throw PostgresTestServerError(message: "initdb took over 120 seconds", logTail: tail(of: log, lines: 30))
         }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let ended = process.waitForExit()
+        guard ended == .exited(0) else {
             throw PostgresTestServerError(
-                message: "initdb failed with status \(process.terminationStatus)", logTail: tail(of: log, lines: 30))
+                message: "initdb failed with status \(ended.status)", logTail: tail(of: log, lines: 30))
         }
         // First match wins: password roles by group, then everyone else on trust; loopback only.
         let hba = """
@@ -262,7 +262,7 @@ public final class PostgresTestServer: @unchecked Sendable {
     }
 
     private static func launch(binDirectory: String, directory: String, port: Int, user: (uid: uid_t, gid: gid_t)?)
-        throws(PostgresTestServerError) -> Process
+        throws(PostgresTestServerError) -> ChildProcess
     {
         let settings = [
             "listen_addresses=127.0.0.1", "port=\(port)", "unix_socket_directories=\(directory)",
@@ -281,7 +281,7 @@ public final class PostgresTestServer: @unchecked Sendable {
             if PQping(ping) == PQPING_OK { return }
             if !process.isRunning {
                 throw PostgresTestServerError(
-                    message: "the PostgreSQL server exited with status \(process.terminationStatus) while starting",
+                    message: "the PostgreSQL server exited with status \(process.waitForExit().status) while starting",
                     logTail: logTail())
             }
             if Date() >= deadline {
@@ -302,41 +302,31 @@ public final class PostgresTestServer: @unchecked Sendable {
         }
     }
 
-    /// Starts `executable` (as `user`, when given), its output appended to `log`.
+    /// Starts `executable` (as `user`, when given), its output and errors written to `log`.
     private static func spawn(
         _ executable: String, _ arguments: [String], user: (uid: uid_t, gid: gid_t)?, log: String, directory: String
-    ) throws(PostgresTestServerError) -> Process {
-        guard FileManager.default.createFile(atPath: log, contents: nil), let output = FileHandle(forWritingAtPath: log) else {
-            throw PostgresTestServerError(message: "cannot write \(log)")
-        }
-        defer { output.closeFile() }
-        let process = Process()
+    ) throws(PostgresTestServerError) -> ChildProcess {
+        let command: (executable: String, arguments: [String])
         if let user {
             if let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first(where: FileManager.default.isExecutableFile) {
-                process.executableURL = URL(fileURLWithPath: setpriv)
-                process.arguments = ["--reuid=\(user.uid)", "--regid=\(user.gid)", "--clear-groups", "--", executable] + arguments
+                command = (setpriv, ["--reuid=\(user.uid)", "--regid=\(user.gid)", "--clear-groups", "--", executable] + arguments)
             } else if let runuser = ["/usr/sbin/runuser", "/sbin/runuser"].first(where: FileManager.default.isExecutableFile) {
-                process.executableURL = URL(fileURLWithPath: runuser)
-                process.arguments = ["-u", "nobody", "--", executable] + arguments
+                command = (runuser, ["-u", "nobody", "--", executable] + arguments)
             } else {
                 throw PostgresTestServerError(message: "running as root, and neither setpriv nor runuser is there to drop to nobody")
             }
         } else {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
+            command = (executable, arguments)
         }
-        // A plain, predictable environment: the C locale, no PG* variables of the caller's.
-        process.environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C", "LANG": "C", "HOME": directory]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = output
         do {
-            try ProcessLaunch.run(process)
+            // A plain, predictable environment: the C locale, no PG* variables of the caller's.
+            return try ChildProcess(
+                command.executable, command.arguments,
+                environment: ["PATH": "/usr/bin:/bin", "LC_ALL": "C", "LANG": "C", "HOME": directory], directory: directory,
+                input: .null, output: .file(log), error: .output)
         } catch {
             throw PostgresTestServerError(message: "cannot run \(executable): \(error)")
         }
-        return process
     }
 
     /// A free TCP port on 127.0.0.1: bind port 0, read back what the kernel chose, close.

@@ -5,7 +5,7 @@ import Synchronization
 import TerraceDSL
 import TerraceEngine
 import TerraceJSON
-import TerracePostgres
+import TerraceProcess
 import TestStacks
 
 /// The twenty-resource test stack against an in-process cloud, driven in-process (`engine`) or
@@ -104,38 +104,32 @@ enum FixtureBinary {
     }
 
     /// Starts `terrace-fixture ARGS` (or `executable`) in `directory`, with output captured.
-    static func start(_ arguments: [String], in directory: String, executable: String? = nil) throws -> (Process, Pipe) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable ?? path)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    static func start(_ arguments: [String], in directory: String, executable: String? = nil) throws -> ChildProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try ProcessLaunch.run(process)
-        return (process, output)
+        return try ChildProcess(executable ?? path, arguments, environment: environment, directory: directory,
+                                output: .pipe, error: .output)
     }
 
-    /// Waits for `process` to exit and collects its output, on a thread of its own: blocking a
+    /// Waits for `process` to exit and collects its output (the status is the signal's number
+    /// when a signal ended it), on a thread of its own: blocking a
     /// thread of Swift's small cooperative pool would starve the in-process cloud it talks to.
-    static func finish(_ process: Process, _ pipe: Pipe) async -> (status: Int32, signalled: Bool, output: String) {
+    static func finish(_ process: ChildProcess) async -> (status: Int32, signalled: Bool, output: String) {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, process.terminationReason == .uncaughtSignal,
-                                                String(decoding: data, as: UTF8.self)))
+                let output = process.readOutput()
+                let status: Int32 = switch process.waitForExit() {
+                case .exited(let code): code
+                case .signalled(let signal): signal
+                }
+                continuation.resume(returning: (status, process.termination?.isSignal ?? false, String(decoding: output, as: UTF8.self)))
             }
         }
     }
 
     /// Runs it to completion: exit status, whether a signal ended it, and its output.
     static func run(_ arguments: [String], in directory: String, executable: String? = nil) async throws -> (status: Int32, signalled: Bool, output: String) {
-        let (process, pipe) = try start(arguments, in: directory, executable: executable)
-        return await finish(process, pipe)
+        await finish(try start(arguments, in: directory, executable: executable))
     }
 }
 

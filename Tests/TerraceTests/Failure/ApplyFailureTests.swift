@@ -94,9 +94,9 @@ struct ApplyFailureTests {
             }) { cloud in
                 let fixture = FailureFixture(cloud: cloud, projectDirectory: project)
                 try fixture.writeEnvironment()
-                let (process, pipe) = try FixtureBinary.start(["apply", "--env", "fx", "--auto-approve"], in: project)
-                victim.store(process.processIdentifier, ordering: .relaxed)
-                let (status, signalled, output) = await FixtureBinary.finish(process, pipe)
+                let process = try FixtureBinary.start(["apply", "--env", "fx", "--auto-approve"], in: project)
+                victim.store(process.pid, ordering: .relaxed)
+                let (status, signalled, output) = await FixtureBinary.finish(process)
                 // It really died mid-apply: killed by the signal, before its summary.
                 #expect(signalled && status == SIGKILL, "k=\(k): \(output)")
                 #expect(!output.contains("Apply complete"), "k=\(k)")
@@ -127,18 +127,18 @@ struct ApplyFailureTests {
         }) { cloud in
             let fixture = FailureFixture(cloud: cloud, projectDirectory: project)
             try fixture.writeEnvironment()
-            let (first, firstPipe) = try FixtureBinary.start(["apply", "--env", "fx", "--auto-approve"], in: project)
+            let first = try FixtureBinary.start(["apply", "--env", "fx", "--auto-approve"], in: project)
             while !paused.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(10)) }
 
             let second = try await FixtureBinary.run(["apply", "--env", "fx", "--auto-approve"], in: project)
             #expect(second.status == 1)
             #expect(second.output.contains("locked"), "\(second.output)")
-            #expect(second.output.contains("pid \(first.processIdentifier)") || second.output.contains("\(first.processIdentifier)"),
+            #expect(second.output.contains("pid \(first.pid)") || second.output.contains("\(first.pid)"),
                     "\(second.output)")
             #expect(second.output.contains("apply"))
 
             release.store(true, ordering: .relaxed)
-            let (status, _, output) = await FixtureBinary.finish(first, firstPipe)
+            let (status, _, output) = await FixtureBinary.finish(first)
             #expect(status == 0, "\(output)")
             let state = try #require(try fixture.state())
             #expect(state.resources.count == 20)

@@ -2,7 +2,7 @@ import Foundation
 import TerraceCompression
 import TerraceJSON
 import TerracePipelines
-import TerracePostgres
+import TerraceProcess
 import Testing
 
 /// File sources through `terrace run`'s runner: local CSV and gzipped NDJSON, a JSON array over
@@ -70,12 +70,8 @@ struct BronzeFileTests {
         try await BronzeHarness.with { h in
             let csv = try write("code,label\nA,alpha\nB,beta\n", "codes.csv")
             let directory = (csv as NSString).deletingLastPathComponent
-            let zip = Process()
-            zip.executableURL = URL(fileURLWithPath: "/usr/bin/zip")
-            zip.currentDirectoryURL = URL(fileURLWithPath: directory)
-            zip.arguments = ["-q", "bundle.zip", "codes.csv"]
-            try ProcessLaunch.run(zip)
-            zip.waitUntilExit()
+            let zip = try ChildProcess.run("/usr/bin/zip", ["-q", "bundle.zip", "codes.csv"], directory: directory)
+            #expect(zip.termination == .exited(0), "\(zip.output)")
             let result = await h.succeed(.file("codes", FileSource(directory + "/bundle.zip", format: .csv(), zipMember: "codes.csv")))
             #expect(result.records == 2)
             let wrong = await h.run(.file("codes", FileSource(directory + "/bundle.zip", format: .csv(), zipMember: "other.csv")))

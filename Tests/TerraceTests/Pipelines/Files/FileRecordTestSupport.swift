@@ -1,7 +1,7 @@
 import Foundation
 import TerraceJSON
 import TerracePipelines
-import TerracePostgres
+import TerraceProcess
 
 /// What one read produced: the records in order, the bad records, and each batch's size.
 struct FileRecordReadResult {
@@ -49,11 +49,9 @@ func fileRecordError(_ reader: FileRecordReader, _ path: String) -> FileReadErro
 /// with Info-ZIP's `zip` (`options` such as `-0` stored, `-9` deflated, `-fz` ZIP64), or with
 /// python3's zipfile module when `zip` is not installed.
 func fileRecordZip(in directory: String, archive: String, members: [String], options: [String]) throws -> String {
-    let process = Process()
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    let command: (executable: String, arguments: [String])
     if FileManager.default.isExecutableFile(atPath: "/usr/bin/zip") {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/zip")
-        process.arguments = ["-q", "-X"] + options + [archive] + members
+        command = ("/usr/bin/zip", ["-q", "-X"] + options + [archive] + members)
     } else {
         let stored = options.contains("-0")
         let script = """
@@ -63,13 +61,11 @@ func fileRecordZip(in directory: String, archive: String, members: [String], opt
                 for name in sys.argv[3:]:
                     z.write(name)
             """
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, stored ? "stored" : "deflated", archive] + members
+        command = ("/usr/bin/env", ["python3", "-c", script, stored ? "stored" : "deflated", archive] + members)
     }
-    try ProcessLaunch.run(process)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw FileReadError(.unreadable, path: archive, message: "making the zip fixture failed (\(process.terminationStatus))")
+    let made = try ChildProcess.run(command.executable, command.arguments, directory: directory)
+    guard made.termination == .exited(0) else {
+        throw FileReadError(.unreadable, path: archive, message: "making the zip fixture failed (\(made.termination.status)): \(made.output)")
     }
     return directory + "/" + archive
 }
