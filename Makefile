@@ -20,15 +20,18 @@ run: build
 	$(BIN) up --env local
 
 # One build serves both suites: `--build-tests` also builds the terrace binary the
-# conformance tests drive.
+# conformance tests drive. A crash prints the crashed thread's frames last (no registers or
+# images after them), so the end of a CI log shows where it happened.
+CRASH_REPORT := SWIFT_BACKTRACE=enable=yes,sanitize=yes,threads=crashed,registers=none,images=none
+
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(CRASH_REPORT) $(SWIFT) test --skip-build
 	TERRACE_BIN=$(BIN) bash scripts/conformance.sh
 
 test-swift: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(CRASH_REPORT) $(SWIFT) test --skip-build
 
 conformance: build
 	TERRACE_BIN=$(BIN) bash scripts/conformance.sh
