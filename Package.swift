@@ -41,7 +41,9 @@ let package = Package(
         // BigQuery's scalar functions with its exact semantics (regexes, FarmHash, dates).
         .target(name: "BigQueryFunctions", dependencies: ["CRE2", "TerraceCrypto", "TerraceTime"], exclude: ["README.md"]),
         // The local BigQuery's query engine: GoogleSQL type-checked and translated to SQLite.
-        .target(name: "BigQueryEngine", dependencies: ["GoogleSQL", "BigQueryFunctions", "TerraceSQLite", "TerraceJSON"], exclude: ["README.md"]),
+        // UNNEST of STRUCT arrays as an SQLite table-valued function in C: each element scanned once.
+        .target(name: "CSQLiteUnnest"),
+        .target(name: "BigQueryEngine", dependencies: ["GoogleSQL", "BigQueryFunctions", "TerraceSQLite", "TerraceJSON", "CSQLiteUnnest"], exclude: ["README.md"]),
         // PostgreSQL over libpq: connections and streamed query results (a bronze source).
         .target(name: "TerracePostgres", dependencies: ["CPostgres", "TerraceJSON", "TerraceProcess"], exclude: ["README.md"]),
         // Child processes started with posix_spawn (Foundation's Process.run reads past a buffer on Linux).

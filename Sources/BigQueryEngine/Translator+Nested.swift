@@ -1,3 +1,4 @@
+import CSQLiteUnnest
 import GoogleSQL
 
 /// ARRAY and STRUCT values: literals, constructors, subscripts, `IN UNNEST`, `UNNEST` in FROM,
@@ -190,14 +191,23 @@ extension Translator {
         let sqlAlias = nextAlias()
         let name = alias?.name ?? implicitName
         let valueSQL = fromNested("\(sqlAlias).value", element, repeatable: true)
+        // STRUCT elements: bq_unnest (CSQLiteUnnest) reads each element once and gives its fields
+        // as columns f0, f1, …; under json_each each field is a json_extract that parses it again.
+        var fieldKeys: [String]?
+        if case .struct(let fields) = element {
+            let keys = fields.enumerated().map { FunctionLibrary.Runtime.key($0.element, at: $0.offset) }
+            if keys.count <= Int(TERRACE_UNNEST_MAX_FIELDS) && keys.allSatisfy(Self.isPlainKey) { fieldKeys = keys }
+        }
         if case .struct(let fields) = element {
             // The struct's fields are columns (what `*` shows); the alias is the struct itself.
             let qualifier = name?.lowercased()
             if let qualifier { scope.rangeVariables.append(qualifier) }
+            let keys = fields.enumerated().map { FunctionLibrary.Runtime.key($0.element, at: $0.offset) }
+            let native = fieldKeys != nil
             for (index, field) in fields.enumerated() {
-                let key = FunctionLibrary.Runtime.key(field, at: index)
-                let sql = fromNested("json_extract(\(sqlAlias).value, \(SQLText.quote("$.\"\(key)\"")))", field.type, repeatable: true)
-                scope.columns.append(ScopeColumn(qualifier: qualifier, name: field.name.isEmpty ? key : field.name, type: field.type, sql: sql))
+                let read = native ? "\(sqlAlias).f\(index)" : "json_extract(\(sqlAlias).value, \(SQLText.quote("$.\"\(keys[index])\"")))"
+                scope.columns.append(ScopeColumn(qualifier: qualifier, name: field.name.isEmpty ? keys[index] : field.name, type: field.type,
+                                                 sql: fromNested(read, field.type, repeatable: true)))
             }
             if let name {
                 scope.columns.append(ScopeColumn(qualifier: nil, name: name, type: element, sql: valueSQL, inStar: false))
@@ -208,7 +218,13 @@ extension Translator {
         if let withOffset {
             scope.columns.append(ScopeColumn(qualifier: nil, name: withOffset.alias?.name ?? "offset", type: .int64, sql: "\(sqlAlias).key"))
         }
+        if let fieldKeys { return "bq_unnest(\(value.sql), \(SQLText.quote(fieldKeys.joined(separator: ",")))) AS \(sqlAlias)" }
         return "json_each(\(value.sql)) AS \(sqlAlias)"
+    }
+
+    /// A STRUCT field's JSON key that `bq_unnest` can be given: letters, digits and underscores.
+    static func isPlainKey(_ key: String) -> Bool {
+        !key.isEmpty && key.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5a) || ($0 >= 0x61 && $0 <= 0x7a) || $0 == 0x5f }
     }
 
     // MARK: Aggregates

@@ -49,6 +49,13 @@ extension Database {
         guard rc == SQLITE_OK else { throw SQLiteError(code: rc, message: lastError, sql: nil) }
     }
 
+    /// Registers something written against SQLite's C API (a virtual table module, a C
+    /// function): `body` gets the connection's `sqlite3 *` and answers an SQLite result code.
+    public func register(native name: String, _ body: (OpaquePointer) -> Int32) throws(SQLiteError) {
+        let rc = body(handle)
+        guard rc == SQLITE_OK else { throw SQLiteError(code: rc, message: "registering \(name): \(lastError)", sql: nil) }
+    }
+
     static func value(_ value: OpaquePointer?) -> SQLValue {
         switch sqlite3_value_type(value) {
         case SQLITE_INTEGER: return .int(sqlite3_value_int64(value))

@@ -1,4 +1,5 @@
 import BigQueryFunctions
+import CSQLiteUnnest
 import GoogleSQL
 import TerraceSQLite
 
@@ -54,6 +55,7 @@ public enum FunctionLibrary {
     /// clock behind `CURRENT_TIMESTAMP`, `CURRENT_DATE`, `CURRENT_DATETIME` and `CURRENT_TIME`.
     public static func register(on db: Database, now: @escaping @Sendable () -> Int64) throws {
         try Runtime.register(on: db, now: now)
+        try db.register(native: "bq_unnest") { terrace_register_unnest($0) }
     }
 
     /// A scalar function by name (upper-cased, without the `SAFE.` prefix); `nil` when the name is unknown.
