@@ -4,7 +4,9 @@ import GoogleSQL
 extension Translator {
     /// Translates `expression` where `context` says what it may use.
     func expression(_ expression: Expression, _ context: inout ExpressionContext) throws(QueryError) -> Typed {
+        let mark = context.hoisting?.entries.count ?? 0
         var value = try translate(expression, &context)
+        if context.hoisting != nil { value = context.hoisting!.hoist(value, since: mark) }
         // A GROUP BY key is grouped, whatever columns it reads.
         if let keys = context.keys, keys.contains(value.sql) { value.ungrouped = nil }
         return value

@@ -37,6 +37,16 @@ extension Translator {
             for name in rightScope.rangeVariables where scope.rangeVariables.contains(name) {
                 throw .at(join.right.location, "Duplicate table alias \(name) in the same FROM clause")
             }
+            let leftIsOneItem = switch join.left.kind {
+            case .table, .subquery: true
+            default: false
+            }
+            if leftIsOneItem, join.kind != .right, join.kind != .full, right.hasPrefix("bq_unnest(") || right.hasPrefix("json_each("),
+               scope.parent == nil, selectScopes.contains(ObjectIdentifier(scope)), hoistTargets[ObjectIdentifier(scope)] == nil,
+               let alias = left.split(separator: " ").last.map(String.init), leftColumns.allSatisfy({ $0.sql.hasPrefix(alias + ".") }) {
+                // The rows to the left of an UNNEST: their own expressions may be computed once per row there.
+                hoistTargets[ObjectIdentifier(scope)] = (alias, left)
+            }
             scope.columns += rightScope.columns
             scope.rangeVariables += rightScope.rangeVariables
             let keyword = switch join.kind {

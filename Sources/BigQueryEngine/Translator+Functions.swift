@@ -54,6 +54,7 @@ extension Translator {
             throw .at(location, "IGNORE NULLS and RESPECT NULLS are not allowed for aggregate function \(name)")
         }
         var inner = context
+        inner.hoisting = nil
         inner.inAggregate = true
         inner.allowAggregates = false
         inner.allowWindows = false
@@ -148,6 +149,7 @@ extension Translator {
         }
         // The window's expressions are evaluated per row (after grouping, when grouped).
         var inner = context
+        inner.hoisting = nil
         inner.allowWindows = false
         var arguments: [Typed] = []
         for argument in call.arguments {

@@ -76,6 +76,7 @@ extension Translator {
     /// value does not sort natively (then the window is used).
     func latestRowSQL(_ plan: LatestRowPlan, _ context: ExpressionContext) throws(QueryError) -> (keys: String, pick: String)? {
         var inner = context
+        inner.hoisting = nil
         inner.allowWindows = false
         inner.allowAggregates = false
         let order = try expression(plan.orderBy, &inner)

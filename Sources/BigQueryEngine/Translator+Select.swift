@@ -11,6 +11,8 @@ struct ExpressionContext {
     var windows: [NamedWindow] = []
     /// SELECT-list aliases visible here (HAVING, QUALIFY, ORDER BY): name (lower case) → value.
     var aliases: [String: Typed] = [:]
+    /// Expressions of the rows to the left of an UNNEST, computed once per row there (``Hoisting``).
+    var hoisting: Hoisting?
 }
 
 /// A translated SELECT: SQL with columns `c0…`, and the columns' names and types.
@@ -48,12 +50,21 @@ extension Translator {
     func selectRows(_ select: Select, outer: Scope?, orderBy: [OrderingTerm]) throws(QueryError) -> SelectPlan {
         let select = Self.rowNumberFilterAsQualify(select)
         let scope = Scope(parent: outer)
+        let scopeKey = ObjectIdentifier(scope)
+        selectScopes.insert(scopeKey)
+        defer {
+            selectScopes.remove(scopeKey)
+            hoistTargets[scopeKey] = nil
+        }
         var sql = "SELECT "
         if select.isDistinct { sql += "DISTINCT " }
         var fromSQL = ""
         if let from = select.from { fromSQL = " FROM " + (try tableExpression(from, scope: scope)) }
 
         var context = ExpressionContext(scope: scope, windows: select.windows)
+        if let target = hoistTargets[scopeKey], Self.rowsAreIndependent(select, orderBy: orderBy) {
+            context.hoisting = Hoisting(alias: target.alias)
+        }
         var whereSQL = ""
         if let condition = select.whereCondition {
             let value = try expression(condition, &context)
@@ -182,12 +193,16 @@ extension Translator {
             return SelectPlan(sql: wrapped, columns: columns, anonymous: anonymousColumns)
         }
         if !order.isEmpty { sql += " ORDER BY " + order.joined(separator: ", ") }
+        if let hoisting = context.hoisting, let target = hoistTargets[scopeKey], !hoisting.entries.isEmpty {
+            if let range = sql.firstRange(of: target.item) { sql.replaceSubrange(range, with: hoisting.source(target.item)) }
+        }
         return SelectPlan(sql: sql, columns: columns, anonymous: anonymousColumns)
     }
 
     /// A GROUP BY item: a SELECT-list ordinal or alias, or an expression of the FROM clause.
     func groupingKey(_ expression: Expression, select: Select, context: ExpressionContext) throws(QueryError) -> String {
         var context = context
+        context.hoisting = nil
         var target = expression
         if case .literal(.integer(let text)) = expression.kind {
             guard let ordinal = Int(text), ordinal >= 1, ordinal <= select.items.count,

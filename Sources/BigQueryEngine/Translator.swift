@@ -22,6 +22,11 @@ public final class Translator {
     var expanding: Set<String> = []
     /// The values of `@name` and `?`.
     let parameters: QueryParameters
+    /// SELECTs being translated (their FROM scopes), which may hoist expressions of their rows.
+    var selectScopes: Set<ObjectIdentifier> = []
+    /// Per SELECT scope: the FROM item joined to an UNNEST whose expressions can be hoisted
+    /// (``Hoisting``): its SQL alias and its SQL as the FROM clause has it.
+    var hoistTargets: [ObjectIdentifier: (alias: String, item: String)] = [:]
 
     public init(catalog: any EngineCatalog, parameters: QueryParameters = QueryParameters()) {
         self.catalog = catalog

@@ -112,6 +112,16 @@ public struct ModelRunner: Sendable {
         var broken = failedUpstream
         var results: [NodeRunResult] = []
         var running: Set<NodeID> = []
+        // A view's copy is dropped once the view's node and every node reading it have finished.
+        var copyReaders = options.copySharedViews ? readers(of: copies.plannedViews(), in: selection, owned: owned) : [:]
+        var drops: [Task<Void, Never>] = []
+        func dropFinishedCopies() {
+            for (view, readers) in copyReaders where finished.contains(.model(view)) && readers.isSubset(of: finished) {
+                copyReaders[view] = nil
+                guard let table = project.model(named: view)?.table, let copy = copies.take(table) else { continue }
+                drops.append(Task { [jobs] in await Self.drop(copy, jobs: jobs) })
+            }
+        }
         await withTaskGroup(of: (NodeID, [NodeRunResult], Bool).self) { group in
             func startReady() {
                 for node in graph.ready(scheduled, finished: finished) where !running.contains(node) {
@@ -145,10 +155,27 @@ public struct ModelRunner: Sendable {
                     before = finished.count + running.count
                     startReady()
                 }
+                dropFinishedCopies()
             }
         }
+        for drop in drops { await drop.value }
         await Self.dropCopies(copies, jobs: jobs)
         return results
+    }
+
+    /// For each view in `views`, the scheduled nodes of `selection` that read it (a model's own
+    /// tests read through their model's node).
+    func readers(of views: Set<String>, in selection: Set<NodeID>, owned: Set<NodeID>) -> [String: Set<NodeID>] {
+        var readers: [String: Set<NodeID>] = [:]
+        for view in views { readers[view] = [] }
+        for node in selection where !Self.isSource(node) {
+            var reader = node
+            if owned.contains(node), case .test(let name) = node, let model = project.test(named: name)?.test.model { reader = .model(model) }
+            for case .model(let name) in graph.dependencies[node] ?? [] where views.contains(name) && reader != .model(name) {
+                readers[name]?.insert(reader)
+            }
+        }
+        return readers
     }
 
     /// Views of the selection that two or more selected nodes (models, tests) read.
@@ -175,12 +202,14 @@ public struct ModelRunner: Sendable {
         }
     }
 
-    /// Drops the run's view copies (when the run ends, whatever happened).
+    /// Drops the run's view copies not dropped yet (when the run ends, whatever happened).
     static func dropCopies(_ copies: ViewCopies, jobs: BigQueryJobs) async {
-        for copy in copies.made() {
-            _ = try? await jobs.run(["query": ["query": .string("DROP TABLE IF EXISTS \(copy)"), "useLegacySql": false]],
-                                    jobID: "terrace_drop_\(UInt32.random(in: 0...UInt32.max))")
-        }
+        for copy in copies.made() { await drop(copy, jobs: jobs) }
+    }
+
+    static func drop(_ copy: String, jobs: BigQueryJobs) async {
+        _ = try? await jobs.run(["query": ["query": .string("DROP TABLE IF EXISTS \(copy)"), "useLegacySql": false]],
+                                jobID: "terrace_drop_\(UInt32.random(in: 0...UInt32.max))")
     }
 
     /// Runs the selected data tests alone (`terrace test`), in the graph's order.
@@ -450,9 +479,12 @@ final class ViewCopies: @unchecked Sendable {
     private var copies: [String: String] = [:]
 
     func plan(_ views: Set<String>) { lock.withLock { planned = views } }
+    func plannedViews() -> Set<String> { lock.withLock { planned } }
     func isPlanned(_ view: String) -> Bool { lock.withLock { planned.contains(view) } }
     func made(_ view: String, copy: String) { lock.withLock { copies[view] = copy } }
     func made() -> [String] { lock.withLock { Array(copies.values) } }
+    /// The copy of `view` (its `` `p.d.v` ``), which nothing reads any more: forgotten here.
+    func take(_ view: String) -> String? { lock.withLock { copies.removeValue(forKey: view) } }
 
     /// `sql` reading each copied view's copy instead of the view.
     func reading(_ sql: String) -> String {
