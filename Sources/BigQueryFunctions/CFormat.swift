@@ -31,6 +31,10 @@ enum CFormat {
     static func strtod(_ text: String) -> Double {
         text.withCString { cStringToDouble($0) }
     }
+
+    static func strtod(_ text: UnsafePointer<CChar>) -> Double {
+        cStringToDouble(text)
+    }
 }
 
 @inline(__always)

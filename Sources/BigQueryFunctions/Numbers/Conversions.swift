@@ -160,34 +160,58 @@ public enum Conversions {
     }
 
     static func parseDouble(_ text: String) -> Double? {
-        var body = stripASCIIWhitespace(ArraySlice(Array(text.utf8)))
-        var sign = ""
-        if let first = body.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
-            sign = first == UInt8(ascii: "-") ? "-" : ""
-            body = body.dropFirst()
+        var text = text
+        return text.withUTF8 { parseDouble(bytes: $0) }
+    }
+
+    /// `[sign][digits][.digits][(e|E)[sign]digits]` (at least one mantissa digit) or
+    /// `inf`/`infinity`/`nan` in any case, with optional surrounding whitespace: read from the
+    /// bytes, without building strings (a NUMERIC's text is cast for every row).
+    static func parseDouble(bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        var start = 0, end = bytes.count
+        while start < end, isASCIIWhitespace(bytes[start]) { start += 1 }
+        while end > start, isASCIIWhitespace(bytes[end - 1]) { end -= 1 }
+        var negative = false
+        if start < end, bytes[start] == UInt8(ascii: "+") || bytes[start] == UInt8(ascii: "-") {
+            negative = bytes[start] == UInt8(ascii: "-")
+            start += 1
         }
-        let word = String(decoding: body, as: UTF8.self).lowercased()
-        if word == "inf" || word == "infinity" { return sign == "-" ? -.infinity : .infinity }
-        if word == "nan" { return .nan }
-        // [digits][.digits][(e|E)[sign]digits], at least one mantissa digit.
-        var i = body.startIndex
-        var mantissaDigits = 0
+        func isWord(_ word: StaticString) -> Bool {
+            guard end - start == word.utf8CodeUnitCount else { return false }
+            let letters = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+            for index in 0..<letters.count where bytes[start + index] | 0x20 != letters[index] { return false }
+            return true
+        }
+        if start < end, bytes[start] | 0x20 == UInt8(ascii: "i") || bytes[start] | 0x20 == UInt8(ascii: "n") {
+            if isWord("inf") || isWord("infinity") { return negative ? -.infinity : .infinity }
+            if isWord("nan") { return .nan }
+            return nil
+        }
         func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-        while i < body.endIndex, isDigit(body[i]) { i += 1; mantissaDigits += 1 }
-        if i < body.endIndex, body[i] == UInt8(ascii: ".") {
+        var i = start
+        var mantissaDigits = 0
+        while i < end, isDigit(bytes[i]) { i += 1; mantissaDigits += 1 }
+        if i < end, bytes[i] == UInt8(ascii: ".") {
             i += 1
-            while i < body.endIndex, isDigit(body[i]) { i += 1; mantissaDigits += 1 }
+            while i < end, isDigit(bytes[i]) { i += 1; mantissaDigits += 1 }
         }
         guard mantissaDigits > 0 else { return nil }
-        if i < body.endIndex, body[i] == UInt8(ascii: "e") || body[i] == UInt8(ascii: "E") {
+        if i < end, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
             i += 1
-            if i < body.endIndex, body[i] == UInt8(ascii: "+") || body[i] == UInt8(ascii: "-") { i += 1 }
+            if i < end, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
             var exponentDigits = 0
-            while i < body.endIndex, isDigit(body[i]) { i += 1; exponentDigits += 1 }
+            while i < end, isDigit(bytes[i]) { i += 1; exponentDigits += 1 }
             guard exponentDigits > 0 else { return nil }
         }
-        guard i == body.endIndex else { return nil }
-        return CFormat.strtod(sign + String(decoding: body, as: UTF8.self))
+        guard i == end else { return nil }
+        // strtod wants a NUL-terminated text: the number (sign first) copied onto the stack.
+        let length = end - start + 1
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { buffer in
+            buffer[0] = negative ? CChar(UInt8(ascii: "-")) : CChar(UInt8(ascii: "+"))
+            for index in 0..<(end - start) { buffer[index + 1] = CChar(bitPattern: bytes[start + index]) }
+            buffer[length] = 0
+            return CFormat.strtod(buffer.baseAddress!)
+        }
     }
 
     /// Error text the way GoogleSQL builds it: the value C-escaped, cut at 32 bytes.
