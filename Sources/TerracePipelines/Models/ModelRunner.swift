@@ -122,9 +122,13 @@ public struct ModelRunner: Sendable {
                 drops.append(Task { [jobs] in await Self.drop(copy, jobs: jobs) })
             }
         }
+        // A model starts once the other models its own tests read (a relationships test's parent)
+        // are done too, so that its tests never run before their tables exist.
+        let testReads = testDependencies(scheduled, selection: selection)
         await withTaskGroup(of: (NodeID, [NodeRunResult], Bool).self) { group in
             func startReady() {
-                for node in graph.ready(scheduled, finished: finished) where !running.contains(node) {
+                let ready = graph.ready(scheduled, finished: finished).filter { (testReads[$0] ?? []).isSubset(of: finished) }
+                for node in ready where !running.contains(node) {
                     guard running.count < options.parallelism else { return }
                     if let cause = (graph.dependencies[node] ?? []).first(where: { broken.contains($0) }) {
                         let result = skipped(node, because: cause)
@@ -135,7 +139,18 @@ public struct ModelRunner: Sendable {
                         continue
                     }
                     running.insert(node)
-                    let tests = selection.contains(node) ? ownedTests(of: node, selected: selection) : []
+                    var tests = selection.contains(node) ? ownedTests(of: node, selected: selection) : []
+                    // A test whose other parent failed is skipped; the model still builds.
+                    let unreadable = tests.compactMap { test in
+                        (graph.dependencies[.test(test.test.name)] ?? []).first(where: { broken.contains($0) && $0 != node })
+                            .map { (test, $0) }
+                    }
+                    for (test, cause) in unreadable {
+                        let result = skipped(.test(test.test.name), because: cause)
+                        progress(result)
+                        results.append(result)
+                    }
+                    tests.removeAll { test in unreadable.contains { $0.0.test.name == test.test.name } }
                     group.addTask { await runNode(node, tests: tests, progress: progress) }
                 }
             }
@@ -161,6 +176,21 @@ public struct ModelRunner: Sendable {
         for drop in drops { await drop.value }
         await Self.dropCopies(copies, jobs: jobs)
         return results
+    }
+
+    /// For each model in `scheduled`, the other selected nodes its own tests read (not those that
+    /// read the model: they come after it whatever happens).
+    func testDependencies(_ scheduled: Set<NodeID>, selection: Set<NodeID>) -> [NodeID: Set<NodeID>] {
+        var reads: [NodeID: Set<NodeID>] = [:]
+        for node in scheduled {
+            let tests = ownedTests(of: node, selected: selection)
+            guard !tests.isEmpty else { continue }
+            let later = graph.descendants(of: node)
+            let parents = tests.flatMap { graph.dependencies[.test($0.test.name)] ?? [] }
+                .filter { $0 != node && selection.contains($0) && !later.contains($0) && !Self.isSource($0) }
+            if !parents.isEmpty { reads[node] = Set(parents) }
+        }
+        return reads
     }
 
     /// For each view in `views`, the scheduled nodes of `selection` that read it (a model's own
@@ -376,10 +406,39 @@ public struct ModelRunner: Sendable {
 
     // MARK: Tests
 
-    /// A model's header tests: counted together in one query that reads the model once
+    /// A model's header tests, in batches run at once (``testBatches(_:parallelism:)``), each
+    /// with its own result, in the order given.
+    private func runTests(_ tests: [CompiledTest], of model: CompiledModel) async -> [NodeRunResult] {
+        var computedView = false
+        if case .view = model.model.config.materialization { computedView = copies.reading(model.table) == model.table }
+        let batches = computedView ? [tests] : Self.testBatches(tests, parallelism: options.parallelism)
+        guard batches.count > 1 else { return await runBatch(tests, of: model) }
+        let results = await withTaskGroup(of: [NodeRunResult].self) { group in
+            for batch in batches { group.addTask { await runBatch(batch, of: model) } }
+            return await group.reduce(into: [NodeRunResult]()) { $0 += $1 }
+        }
+        let order = Dictionary(uniqueKeysWithValues: tests.enumerated().map { ($1.test.name, $0) })
+        return results.sorted { order[$0.name, default: 0] < order[$1.name, default: 0] }
+    }
+
+    /// Tests split for running at once: those that group or join the model's rows (unique,
+    /// accepted values, relationships) spread over up to `parallelism` batches, the cheap
+    /// not-null scans with the first. (A view that was not copied for the run is tested in one
+    /// batch: each batch would compute it again.)
+    public static func testBatches(_ tests: [CompiledTest], parallelism: Int) -> [[CompiledTest]] {
+        let heavy = tests.filter { if case .notNull = $0.test.kind { false } else { true } }
+        let count = min(max(1, parallelism), max(1, heavy.count))
+        guard count > 1 else { return [tests] }
+        var batches = Array(repeating: [CompiledTest](), count: count)
+        for (index, test) in heavy.enumerated() { batches[index % count].append(test) }
+        batches[0] += tests.filter { if case .notNull = $0.test.kind { true } else { false } }
+        return batches
+    }
+
+    /// Tests of one model counted together in one query that reads the model once
     /// (``CompiledTest/batchedCountQuery(_:table:)``), each with its own result; if that query
     /// fails, one by one, so that the failure is the test's own.
-    private func runTests(_ tests: [CompiledTest], of model: CompiledModel) async -> [NodeRunResult] {
+    private func runBatch(_ tests: [CompiledTest], of model: CompiledModel) async -> [NodeRunResult] {
         guard tests.count > 1, let batched = CompiledTest.batchedCountQuery(tests, table: model.table) else {
             var results: [NodeRunResult] = []
             for test in tests { results.append(await runTest(test)) }

@@ -60,7 +60,8 @@ struct CLIPlatformTests {
 
     @Test func aBrokenModelStopsTheDeployBeforeAnythingChanges() async throws {
         let dir = try project()
-        #expect(try await terrace("up", "--env", "local", in: dir).status == 0)
+        let up = try await terrace("up", "--env", "local", in: dir)
+        #expect(up.status == 0, "\(up.output)")
         let state = try String(contentsOfFile: dir + "/.terrace/state/local.json", encoding: .utf8)
         try "-- materialized: view\nSELECT\n  user_id,\n  nope\nFROM ref('stg_users')\n"
             .write(toFile: dir + "/pipelines/gold/broken.sql", atomically: true, encoding: .utf8)
@@ -81,7 +82,8 @@ struct CLIPlatformTests {
 
     @Test func testRunsTheSelectedModelsTestsAlone() async throws {
         let dir = try project()
-        #expect(try await terrace("up", "--env", "local", in: dir).status == 0)
+        let up = try await terrace("up", "--env", "local", in: dir)
+        #expect(up.status == 0, "\(up.output)")
         let test = try await terrace("test", "--env", "local", "--select", "dim_users", in: dir)
         #expect(test.status == 0, "\(test.output)")
         #expect(test.output.contains("dim_users.unique_user_id"))

@@ -76,6 +76,31 @@ struct ModelRunnerTests {
         }
     }
 
+    @Test func aModelWhoseTestReadsAnotherModelStartsAfterThatModel() async throws {
+        let checked = ("pipelines/gold/checked_items.sql", "-- test: relationships(id, ref('dim_items'), id)\nSELECT id FROM ref('stg_items')")
+        try await withRunner(ids: [1, 2, 3]) { cloud, make in
+            let files = Self.files() + [checked]
+            let runner = try make(files)
+            let results = await runner.run(try everything(runner, files))
+            #expect(results.allSatisfy { $0.status == .success }, "\(results)")
+            let order = results.map(\.name)
+            #expect(order.firstIndex(of: "dim_items")! < order.firstIndex(of: "checked_items")!, "\(order)")
+        }
+    }
+
+    @Test func aTestWhoseOtherParentFailedIsSkippedAndItsModelStillBuilds() async throws {
+        let checked = ("pipelines/gold/checked_items.sql", "-- test: relationships(id, ref('dim_items'), id)\nSELECT id FROM ref('stg_items')")
+        try await withRunner(ids: [1, 2, 3]) { cloud, make in
+            let files = Self.files(dimension: "SELECT id, DIV(id, 0) AS boom FROM ref('stg_items')") + [checked]
+            let runner = try make(files)
+            let results = await runner.run(try everything(runner, files))
+            #expect(status(results, "dim_items") == .error)
+            #expect(status(results, "checked_items") == .success)
+            #expect(status(results, "checked_items.relationships_id") == .skipped)
+            #expect(results.first { $0.name == "checked_items.relationships_id" }?.message == "dim_items failed upstream")
+        }
+    }
+
     @Test func descriptionsAreWrittenOntoTablesAndViews() async throws {
         try await withRunner(ids: [1]) { cloud, make in
             let runner = try make(Self.files())
@@ -130,6 +155,18 @@ struct ModelRunnerTests {
         #expect(query.hasPrefix("WITH model_rows AS (SELECT `id`, `name` FROM `p.gold.d`)"), "\(query)")
         #expect(query.components(separatedBy: "`p.gold.d`").count == 2, "the table is read once: \(query)")
         #expect(query.contains(") AS f0") && query.contains(") AS f1"))
+    }
+
+    @Test func testsThatGroupOrJoinAreSpreadOverBatchesAndNotNullScansJoinTheFirst() throws {
+        let header = "-- test: unique(id)\n-- test: not_null(name)\n-- test: unique(name)\n-- test: not_null(id)\n-- test: accepted_values(name, ['a'])\n"
+        let files = [("pipelines/gold/d.sql", header + "SELECT 1 AS id, 'a' AS name")]
+        let compiled = try ModelProject.load(files: files).compile(CompileContext(project: "p", datasets: [.gold: "gold"], bronzeTables: []))
+        let batches = ModelRunner.testBatches(compiled.tests, parallelism: 2).map { $0.map(\.test.name) }
+        #expect(batches.count == 2)
+        #expect(batches.flatMap { $0 }.sorted() == compiled.tests.map(\.test.name).sorted())
+        #expect(batches[0].filter { $0.contains("not_null") }.count == 2)
+        #expect(batches[1].allSatisfy { !$0.contains("not_null") } && !batches[1].isEmpty)
+        #expect(ModelRunner.testBatches(compiled.tests, parallelism: 1).count == 1)
     }
 
     @Test func aViewSeveralNodesReadIsCopiedForTheRunThenDropped() async throws {
