@@ -14,9 +14,7 @@ import Testing
     let db: Database
 
     init() throws {
-        db = try Database(path: ":memory:")
-        try QueryEngine.prepare(db)
-        try db.execute("""
+        db = try engineDatabase("""
             CREATE TABLE prices ("grp", "seq", "price", "big");
             INSERT INTO prices VALUES ('a', 1, '0.1', '0.00000000000000000000000000000000000001'),
               ('a', 2, '0.2', '0.00000000000000000000000000000000000002'), ('a', 3, '10', '1'),

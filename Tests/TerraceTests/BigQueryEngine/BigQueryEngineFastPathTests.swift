@@ -12,10 +12,8 @@ import Testing
     let db: Database
 
     init() throws {
-        db = try Database(path: ":memory:")
-        try QueryEngine.prepare(db)
         // 2024-03-01 23:59:59.999999, 1970-01-01 00:00:00, 1969-12-31 23:59:59.999999, NULL.
-        try db.execute("""
+        db = try engineDatabase("""
             CREATE TABLE events ("id", "ts", "name", "x");
             INSERT INTO events VALUES (1, 1709337599999999, 'Ann Lee', 1.5), (2, 0, 'ΣΊΣΥΦΟΣ', 1e308), (3, -1, 'straße', -0.0), (4, NULL, NULL, NULL);
             """)

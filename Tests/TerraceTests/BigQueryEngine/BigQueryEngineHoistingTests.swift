@@ -14,9 +14,7 @@ import Testing
     let db: Database
 
     init() throws {
-        db = try Database(path: ":memory:")
-        try QueryEngine.prepare(db)
-        try db.execute("""
+        db = try engineDatabase("""
             CREATE TABLE carts ("id", "created", "items");
             INSERT INTO carts VALUES
               (1, '2024-03-01 10:00:00', '[{"sku":"a","price":1.5},{"sku":"b","price":2}]'),

@@ -14,9 +14,7 @@ import Testing
     let db: Database
 
     init() throws {
-        db = try Database(path: ":memory:")
-        try QueryEngine.prepare(db)
-        try db.execute("""
+        db = try engineDatabase("""
             CREATE TABLE events ("id", "version", "amount");
             INSERT INTO events VALUES (1, 2, 20.0), (1, 3, 30.0), (1, 1, 10.0), (2, NULL, 5.0), (2, 7, 70.0), (2, 6, 60.0),
               (3, NULL, 1.5), (NULL, 4, 4.0), (NULL, 9, 9.0);

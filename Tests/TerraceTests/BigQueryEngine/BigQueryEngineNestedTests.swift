@@ -30,9 +30,7 @@ import Testing
     let db: Database
 
     init() throws {
-        db = try Database(path: ":memory:")
-        try QueryEngine.prepare(db)
-        try db.execute("""
+        db = try engineDatabase("""
             CREATE TABLE orders (id INTEGER, items TEXT, tags TEXT, payload TEXT);
             INSERT INTO orders VALUES
               (1, '[{"sku":"apple","qty":2,"price":0.5},{"sku":"pear","qty":1,"price":0.75}]', '["fruit","fresh"]',
@@ -279,9 +277,7 @@ import Testing
     }
 
     func run(_ sql: String, _ parameters: JSON) throws -> [SQLValue] {
-        let db = try Database(path: ":memory:")
-        try QueryEngine.prepare(db)
-        return try QueryEngine.run(sql, catalog: NoTables(), db: db, parameters: QueryParameters(json: parameters)).rows[0]
+        try QueryEngine.run(sql, catalog: NoTables(), db: try engineDatabase(), parameters: QueryParameters(json: parameters)).rows[0]
     }
 
     @Test func namedScalarParametersTakeTheirTypes() throws {

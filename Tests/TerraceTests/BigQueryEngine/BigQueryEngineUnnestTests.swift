@@ -8,8 +8,7 @@ import Testing
     let db: Database
 
     init() throws {
-        db = try Database(path: ":memory:")
-        try QueryEngine.prepare(db)
+        db = try engineDatabase()
     }
 
     /// Each row as text: the key, then for the element and each member its value, its SQLite
