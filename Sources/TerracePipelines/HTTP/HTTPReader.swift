@@ -171,7 +171,7 @@ struct HTTPReader: Sendable {
             full += (url.contains("?") ? "&" : "?") + parameters.map { URLEncoding.component($0.0) + "=" + URLEncoding.component($0.1) }.joined(separator: "&")
         }
         let retried = try await transport.sendRetrying("GET", full, headers: { headers }, body: nil, policy: policy, time: time)
-        let shown = Self.withoutQuery(full)
+        let shown = Self.shown(url, parameters)
         switch retried.outcome {
         case .failure(let failure):
             throw PipelineError("source \(source): cannot reach \(shown) (\(failure.message)) after \(retried.attempts) attempt\(retried.attempts == 1 ? "" : "s"); "
@@ -207,6 +207,15 @@ struct HTTPReader: Sendable {
     }
 
     private func location(_ url: String, _ page: Int) -> String { "page \(page) of \(Self.withoutQuery(url))" }
+
+    /// `url` with the page's own parameters (pagination, incremental cursor) as it was asked
+    /// for, for an error message: the URL's own query, which may carry a key, shown as `…`;
+    /// long values cut.
+    static func shown(_ url: String, _ parameters: [(String, String)]) -> String {
+        var query = url.contains("?") ? ["…"] : []
+        for (name, value) in parameters { query.append(name + "=" + (value.count > 40 ? value.prefix(40) + "…" : value)) }
+        return query.isEmpty ? url : withoutQuery(url) + "?" + query.joined(separator: "&")
+    }
 
     static func withoutQuery(_ url: String) -> String {
         url.firstIndex(of: "?").map { String(url[..<$0]) } ?? url

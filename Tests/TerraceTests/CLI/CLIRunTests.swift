@@ -45,7 +45,7 @@ struct CLIRunTests {
             let dir = try await project(cloud, url: api.base + "/auth/items")
             let run = try await FixtureBinary.run(["run", "--env", "fx", "--select", "source:items", "--date", "2024-03-01"], in: dir)
             #expect(run.status == 1)
-            #expect(run.output.contains("Error: source items: GET \(api.base)/auth/items answered 401"), "\(run.output)")
+            #expect(run.output.contains("Error: source items: GET \(api.base)/auth/items?limit=50&offset=0 answered 401"), "\(run.output)")
             #expect(run.output.contains("Run failed: 1 of 1 source failed."))
             let results = try JSON.parse(String(contentsOfFile: dir + "/.terrace/runs/fx/run_results.json", encoding: .utf8))
             #expect(results["results"]?[0]?["status"] == "error")

@@ -73,12 +73,25 @@ struct BronzeHTTPTests {
             let vanishing = h.http("/vanishing/items", pagination: .offset(limit: 50, total: "total"))
             let second = await h.run(.http("items", vanishing), h.options(date: "2024-03-02"))
             #expect(second.status == .error)
-            #expect(second.error?.contains("source items: GET \(h.api.base)/vanishing/items answered 404") == true, "\(second.error ?? "")")
+            // Named down to the page that failed (pages are fetched ahead, so one from 150 on).
+            let failed = try #require(second.error)
+            #expect(failed.contains("source items: GET \(h.api.base)/vanishing/items?limit=50&offset="), "\(failed)")
+            let offset = failed.split(separator: "offset=").last.flatMap { Int($0.prefix { $0.isNumber }) }
+            #expect(offset.map { $0 >= 150 } == true, "\(failed)")
+            #expect(failed.contains(" answered 404"), "\(failed)")
             #expect(try await h.rows("SELECT _run_id, COUNT(*) FROM bronze.items GROUP BY _run_id") == [[.string(first.runID), "250"]])
             let (_, tables) = try await h.cloud.call("GET", "/bigquery/v2/projects/\(BQ.project)/datasets/\(BronzeHarness.dataset)/tables")
             #expect(tables["tables"]?.arrayValue?.compactMap { $0["tableReference"]?["tableId"]?.stringValue } == ["items"], "no staging table left")
             let landed = try await h.objects("raw/items/dt=2024-03-02/")
             #expect(!landed.contains { $0.hasSuffix("_manifest.json") }, "\(landed)")
+        }
+    }
+
+    @Test func anErrorShowsThePagesParametersButNotTheURLsOwnQuery() async throws {
+        try await BronzeHarness.with { h in
+            let result = await h.run(.http("down", h.http("/down/items?key=secret", pagination: .pageNumber(parameter: "page"))))
+            #expect(result.error?.contains("GET \(h.api.base)/down/items?…&page=1") == true, "\(result.error ?? "")")
+            #expect(result.error?.contains("secret") == false, "\(result.error ?? "")")
         }
     }
 
