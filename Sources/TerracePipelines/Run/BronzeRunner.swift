@@ -302,6 +302,7 @@ final class SourceSink: @unchecked Sendable {
         self.rowLimit = rowLimit
         self.progress = progress
         tracker = SchemaTracker(declared: source.columns, contract: source.contract)
+        tracker.reserved = Set(Self.metadataColumns(source).map { $0.lowercased() })
         incrementalField = switch source.kind {
         case .http(let spec): spec.incremental.map { SchemaTracker.columnName($0.field) }
         case .postgres(let spec): spec.cursor.map(SchemaTracker.columnName)
@@ -386,6 +387,10 @@ final class SourceSink: @unchecked Sendable {
             return
         } catch let error as PipelineError {
             throw error
+        } catch let reserved as ReservedColumn {
+            throw PipelineError("source \(source.name): field \(reserved.field) (\(reserved.location)) has the name of a column Terrace adds to every "
+                                    + "bronze row (\(Self.metadataColumns(source).joined(separator: ", "))); rename it in the source's transform; "
+                                    + "nothing was loaded")
         } catch {
             try reject(RejectedRecord(location: place, message: "the transform failed: \(error)"))
             return
@@ -431,6 +436,11 @@ final class SourceSink: @unchecked Sendable {
         default: nil
         }
         return (parts, fields, bad.count, mark, tracker.samples)
+    }
+
+    /// The columns added to every row of `source`.
+    static func metadataColumns(_ source: Source) -> [String] {
+        ["_ingested_at", "_run_id", "_source"] + (source.disposition == .periodic ? ["_snapshot_date"] : [])
     }
 
     /// The schema so far, with the metadata columns.

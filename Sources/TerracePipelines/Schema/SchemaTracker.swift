@@ -66,6 +66,10 @@ public struct SchemaTracker: Sendable {
     /// Required top-level fields (declared with `required`).
     private var requiredCount = 0
 
+    /// Column names (lower case) a record's field may not take: the metadata columns the
+    /// runner adds to every row (``ReservedColumn``).
+    public var reserved: Set<String> = []
+
     public init(declared: [Column]?, contract: SchemaContract) {
         self.declared = declared
         self.contract = contract
@@ -223,6 +227,7 @@ public struct SchemaTracker: Sendable {
                 }
             }
             let isNew = root.children[name] == nil
+            if isNew, reserved.contains(name.lowercased()) { throw ReservedColumn(field: rawName, location: location) }
             if isNew {
                 var node = Node(type: .json)
                 out[name] = try Self.merge(value, into: &node, isNew: true, path: name, sample: sample, location: location, changed: &changed,
@@ -400,4 +405,11 @@ public struct SchemaTracker: Sendable {
             return SchemaField(name, type, mode: mode, fields: children, description: child.description)
         }
     }
+}
+
+/// A record's field named like a column the runner adds to every row: landing it would lose one
+/// of the two values.
+public struct ReservedColumn: Error, Sendable {
+    public let field: String
+    public let location: String
 }

@@ -45,6 +45,18 @@ struct BronzeFileTests {
         }
     }
 
+    @Test func aFieldNamedLikeAMetadataColumnIsOneClearErrorAndLoadsNothing() async throws {
+        try await BronzeHarness.with { h in
+            let path = try write("{\"id\": 1, \"_source\": \"crm\"}\n", "clash.jsonl")
+            let result = await h.run(.file("clash", FileSource(path, format: .ndjson)))
+            #expect(result.status == .error)
+            #expect(result.error?.contains("source clash: field _source") == true, "\(result.error ?? "")")
+            #expect(result.error?.contains("rename it in the source's transform") == true, "\(result.error ?? "")")
+            let (status, _) = try await h.cloud.call("GET", BQ.table(BronzeHarness.dataset, "clash"))
+            #expect(status == 404)
+        }
+    }
+
     @Test func aMissingURLIsOneClearError() async throws {
         try await BronzeHarness.with { h in
             let result = await h.run(.file("catalogue", FileSource(h.api.base + "/files/nothing.json", format: .jsonArray)))
