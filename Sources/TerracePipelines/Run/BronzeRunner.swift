@@ -185,6 +185,11 @@ public struct BronzeRunner: Sendable {
 
     /// Reads `source` into `sink`.
     private func read(_ source: Source, override: [String: JSON], since: String?, into sink: SourceSink) async throws {
+        let metadata = Set(SourceSink.metadataColumns(source))
+        if let clash = source.columns?.first(where: { metadata.contains($0.name.lowercased()) }) {
+            throw PipelineError("\(source.site): source \(source.name) declares a column \(clash.name), the name of a column Terrace "
+                                    + "adds to every bronze row (\(SourceSink.metadataColumns(source).joined(separator: ", "))); name it otherwise")
+        }
         switch source.kind {
         case .http(var spec):
             if let url = override["url"]?.stringValue { spec.urls = [url] }

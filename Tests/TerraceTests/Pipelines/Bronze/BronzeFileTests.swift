@@ -57,6 +57,16 @@ struct BronzeFileTests {
         }
     }
 
+    @Test func aDeclaredColumnNamedLikeAMetadataColumnIsOneClearError() async throws {
+        try await BronzeHarness.with { h in
+            let path = try write("{\"id\": 1}\n", "declared.jsonl")
+            let result = await h.run(.file("declared", FileSource(path, format: .ndjson), columns: [Column("id", .int64), Column("_run_id", .string)]))
+            #expect(result.status == .error)
+            #expect(result.error?.contains("source declared declares a column _run_id") == true, "\(result.error ?? "")")
+            #expect(result.error?.contains("BronzeFileTests.swift:") == true, "names the declaration: \(result.error ?? "")")
+        }
+    }
+
     @Test func aMissingURLIsOneClearError() async throws {
         try await BronzeHarness.with { h in
             let result = await h.run(.file("catalogue", FileSource(h.api.base + "/files/nothing.json", format: .jsonArray)))
