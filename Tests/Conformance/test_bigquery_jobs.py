@@ -91,6 +91,9 @@ def test_query_into_a_table_with_rows_is_refused_by_default(bq, dataset, source)
     job = bq.query("SELECT 3 AS id, 'x' AS kind", job_config=config)
     with pytest.raises(exceptions.Conflict):
         job.result()
+    # result() raises getQueryResults' error without reading the job again when the job was
+    # still running at insert: read it.
+    job.reload()
     assert job.error_result["reason"] == "duplicate"
 
 
@@ -110,6 +113,7 @@ def test_a_failed_query_job_raises_with_its_reason(bq):
     job = bq.query("SELECT nope")
     with pytest.raises(exceptions.BadRequest):
         job.result()
+    job.reload()
     assert job.error_result["reason"] == "invalidQuery"
 
 

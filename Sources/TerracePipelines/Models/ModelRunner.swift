@@ -193,55 +193,6 @@ public struct ModelRunner: Sendable {
         return reads
     }
 
-    /// For each view in `views`, the scheduled nodes of `selection` that read it (a model's own
-    /// tests read through their model's node).
-    func readers(of views: Set<String>, in selection: Set<NodeID>, owned: Set<NodeID>) -> [String: Set<NodeID>] {
-        var readers: [String: Set<NodeID>] = [:]
-        for view in views { readers[view] = [] }
-        for node in selection where !Self.isSource(node) {
-            var reader = node
-            if owned.contains(node), case .test(let name) = node, let model = project.test(named: name)?.test.model { reader = .model(model) }
-            for case .model(let name) in graph.dependencies[node] ?? [] where views.contains(name) && reader != .model(name) {
-                readers[name]?.insert(reader)
-            }
-        }
-        return readers
-    }
-
-    /// Views of the selection that two or more selected nodes (models, tests) read.
-    func sharedViews(in selection: Set<NodeID>) -> Set<String> {
-        var readers: [String: Int] = [:]
-        for node in selection {
-            for case .model(let name) in graph.dependencies[node] ?? [] where selection.contains(.model(name)) {
-                guard case .view = project.model(named: name)?.model.config.materialization else { continue }
-                readers[name, default: 0] += 1
-            }
-        }
-        return Set(readers.filter { $0.value >= 2 }.map(\.key))
-    }
-
-    /// Drops copies an earlier run left when it was killed (`_terrace_run_…` tables).
-    func dropLeftoverCopies(datasets: Set<String>) async {
-        for dataset in datasets.sorted() {
-            guard let listing = try? await jobs.bigquery.get("\(jobs.projectPath)/datasets/\(URLEncoding.component(dataset))/tables",
-                                                            query: [("maxResults", "1000")]) else { continue }
-            for table in listing["tables"]?.arrayValue ?? [] {
-                guard let id = table["tableReference"]?["tableId"]?.stringValue, id.hasPrefix("_terrace_run_") else { continue }
-                _ = try? await jobs.bigquery.send("DELETE", "\(jobs.projectPath)/datasets/\(URLEncoding.component(dataset))/tables/\(URLEncoding.component(id))")
-            }
-        }
-    }
-
-    /// Drops the run's view copies not dropped yet (when the run ends, whatever happened).
-    static func dropCopies(_ copies: ViewCopies, jobs: BigQueryJobs) async {
-        for copy in copies.made() { await drop(copy, jobs: jobs) }
-    }
-
-    static func drop(_ copy: String, jobs: BigQueryJobs) async {
-        _ = try? await jobs.run(["query": ["query": .string("DROP TABLE IF EXISTS \(copy)"), "useLegacySql": false]],
-                                jobID: "terrace_drop_\(UInt32.random(in: 0...UInt32.max))")
-    }
-
     /// Runs the selected data tests alone (`terrace test`), in the graph's order.
     public func test(_ selection: Set<NodeID>, progress: @escaping @Sendable (NodeRunResult) -> Void = { _ in }) async -> [NodeRunResult] {
         var results: [NodeRunResult] = []
@@ -404,106 +355,6 @@ public struct ModelRunner: Sendable {
         return table
     }
 
-    // MARK: Tests
-
-    /// A model's header tests, in batches run at once (``testBatches(_:parallelism:)``), each
-    /// with its own result, in the order given.
-    private func runTests(_ tests: [CompiledTest], of model: CompiledModel) async -> [NodeRunResult] {
-        var computedView = false
-        if case .view = model.model.config.materialization { computedView = copies.reading(model.table) == model.table }
-        let batches = computedView ? [tests] : Self.testBatches(tests, parallelism: options.parallelism)
-        guard batches.count > 1 else { return await runBatch(tests, of: model) }
-        let results = await withTaskGroup(of: [NodeRunResult].self) { group in
-            for batch in batches { group.addTask { await runBatch(batch, of: model) } }
-            return await group.reduce(into: [NodeRunResult]()) { $0 += $1 }
-        }
-        let order = Dictionary(uniqueKeysWithValues: tests.enumerated().map { ($1.test.name, $0) })
-        return results.sorted { order[$0.name, default: 0] < order[$1.name, default: 0] }
-    }
-
-    /// Tests split for running at once: those that group or join the model's rows (unique,
-    /// accepted values, relationships) spread over up to `parallelism` batches, the cheap
-    /// not-null scans with the first. (A view that was not copied for the run is tested in one
-    /// batch: each batch would compute it again.)
-    public static func testBatches(_ tests: [CompiledTest], parallelism: Int) -> [[CompiledTest]] {
-        let heavy = tests.filter { if case .notNull = $0.test.kind { false } else { true } }
-        let count = min(max(1, parallelism), max(1, heavy.count))
-        guard count > 1 else { return [tests] }
-        var batches = Array(repeating: [CompiledTest](), count: count)
-        for (index, test) in heavy.enumerated() { batches[index % count].append(test) }
-        batches[0] += tests.filter { if case .notNull = $0.test.kind { true } else { false } }
-        return batches
-    }
-
-    /// Tests of one model counted together in one query that reads the model once
-    /// (``CompiledTest/batchedCountQuery(_:table:)``), each with its own result; if that query
-    /// fails, one by one, so that the failure is the test's own.
-    private func runBatch(_ tests: [CompiledTest], of model: CompiledModel) async -> [NodeRunResult] {
-        guard tests.count > 1, let batched = CompiledTest.batchedCountQuery(tests, table: model.table) else {
-            var results: [NodeRunResult] = []
-            for test in tests { results.append(await runTest(test)) }
-            return results
-        }
-        let start = Date()
-        do {
-            let counted = try await jobs.query(copies.reading(batched), jobID: "terrace_tests_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
-            let row = counted.rows.first ?? []
-            let elapsed = Date().timeIntervalSince(start)
-            var results: [NodeRunResult] = []
-            for (index, test) in tests.enumerated() {
-                let testStart = Date()
-                var result = try await judge(test, failures: index < row.count ? row[index].intValue ?? 0 : 0)
-                // The shared query's time is each test's; a failing test adds its examples' query.
-                result.durationSeconds = elapsed + Date().timeIntervalSince(testStart)
-                result.bytesProcessed = index == 0 ? BigQueryJobs.bytesProcessed(counted.job) : 0
-                results.append(result)
-            }
-            return results
-        } catch {
-            var results: [NodeRunResult] = []
-            for test in tests { results.append(await runTest(test)) }
-            return results
-        }
-    }
-
-    /// A test's result from its count of failing rows: a failure (or warning) fetches a few
-    /// failing rows to show.
-    private func judge(_ compiled: CompiledTest, failures: Int64) async throws -> NodeRunResult {
-        let test = compiled.test
-        var result = NodeRunResult(kind: "test", name: test.name, status: .success, detail: test.kind.name, rows: failures, bytesProcessed: 0,
-                                   durationSeconds: 0, message: nil)
-        guard failures > 0 else { return result }
-        result.status = test.severity == .warn ? .warn : .fail
-        let examples = try await jobs.query(copies.reading(compiled.examplesQuery(limit: options.examples)),
-                                            jobID: "terrace_test_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
-        let lines = examples.rows.map { row in
-            zip(examples.columns, row).map { "\($0)=\($1.stringValue ?? ($1.isNull ? "NULL" : $1.encoded()))" }.joined(separator: ", ")
-        }
-        result.message = "\(failures) failing \(failures == 1 ? "row" : "rows") (\(test.file):\(test.line)); e.g. " + lines.joined(separator: " | ")
-        return result
-    }
-
-    private func runTest(_ compiled: CompiledTest) async -> NodeRunResult {
-        let start = Date()
-        let test = compiled.test
-        var result = NodeRunResult(kind: "test", name: test.name, status: .success, detail: test.kind.name, rows: 0, bytesProcessed: 0,
-                                   durationSeconds: 0, message: nil)
-        do {
-            let counted = try await jobs.query(copies.reading(compiled.countQuery), jobID: "terrace_test_\(runID)_\(UInt32.random(in: 0...UInt32.max))")
-            result = try await judge(compiled, failures: counted.rows.first?.first?.intValue ?? 0)
-            result.bytesProcessed = BigQueryJobs.bytesProcessed(counted.job)
-        } catch let failure as BigQueryJobs.Failure {
-            result.status = .error
-            result.rows = nil
-            result.message = "\(test.file):\(test.line): BigQuery answered \(failure.reason): \(failure)"
-        } catch {
-            result.status = .error
-            result.rows = nil
-            result.message = "\(error)"
-        }
-        result.durationSeconds = Date().timeIntervalSince(start)
-        return result
-    }
 }
 
 extension Materialization {
@@ -526,28 +377,5 @@ extension DataTest.Kind {
         case .relationships: "relationships"
         case .custom: "custom"
         }
-    }
-}
-
-/// The views a run copies (``ModelRunOptions/copySharedViews``): which are planned, and the
-/// copies made so far, which the run's later statements read in their place.
-final class ViewCopies: @unchecked Sendable {
-    private let lock = NSLock()
-    private var planned: Set<String> = []
-    /// The view's `` `p.d.v` `` → its copy's.
-    private var copies: [String: String] = [:]
-
-    func plan(_ views: Set<String>) { lock.withLock { planned = views } }
-    func plannedViews() -> Set<String> { lock.withLock { planned } }
-    func isPlanned(_ view: String) -> Bool { lock.withLock { planned.contains(view) } }
-    func made(_ view: String, copy: String) { lock.withLock { copies[view] = copy } }
-    func made() -> [String] { lock.withLock { Array(copies.values) } }
-    /// The copy of `view` (its `` `p.d.v` ``), which nothing reads any more: forgotten here.
-    func take(_ view: String) -> String? { lock.withLock { copies.removeValue(forKey: view) } }
-
-    /// `sql` reading each copied view's copy instead of the view.
-    func reading(_ sql: String) -> String {
-        let copies = lock.withLock { self.copies }
-        return copies.reduce(sql) { sql, copy in sql.replacing(copy.key, with: copy.value) }
     }
 }
