@@ -23,6 +23,8 @@ struct Hoisting {
         let original: String
         /// What the SELECT reads instead: `COALESCE(t3.h0, original)`.
         let use: String
+        /// What the subquery computes: `original` with its functions in their SAFE form.
+        let safe: String
     }
 
     /// The SQL alias of the FROM item to the left of the UNNEST.
@@ -44,18 +46,15 @@ struct Hoisting {
         let name = "h\(counter)"
         counter += 1
         let use = "COALESCE(\(alias).\(name), \(original))"
-        entries.append(Entry(name: name, original: original, use: use))
-        safeForms[name] = safe
+        entries.append(Entry(name: name, original: original, use: use, safe: safe))
         var hoisted = value
         hoisted.sql = use
         return hoisted
     }
 
-    private var safeForms: [String: String] = [:]
-
     /// The FROM item `item` (`… AS t3`) as the subquery that computes the entries.
     func source(_ item: String) -> String {
-        let columns = entries.map { "\(safeForms[$0.name]!) AS \($0.name)" }
+        let columns = entries.map { "\($0.safe) AS \($0.name)" }
         return "(SELECT \(alias).*, \(columns.joined(separator: ", ")) FROM \(item) LIMIT -1 OFFSET 0) AS \(alias)"
     }
 

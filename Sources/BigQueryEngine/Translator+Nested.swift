@@ -195,15 +195,12 @@ extension Translator {
         // as columns f0, f1, …; under json_each each field is a json_extract that parses it again.
         var fieldKeys: [String]?
         if case .struct(let fields) = element {
-            let keys = fields.enumerated().map { FunctionLibrary.Runtime.key($0.element, at: $0.offset) }
-            if keys.count <= Int(TERRACE_UNNEST_MAX_FIELDS) && keys.allSatisfy(Self.isPlainKey) { fieldKeys = keys }
-        }
-        if case .struct(let fields) = element {
             // The struct's fields are columns (what `*` shows); the alias is the struct itself.
             let qualifier = name?.lowercased()
             if let qualifier { scope.rangeVariables.append(qualifier) }
             let keys = fields.enumerated().map { FunctionLibrary.Runtime.key($0.element, at: $0.offset) }
-            let native = fieldKeys != nil
+            let native = keys.count <= Int(TERRACE_UNNEST_MAX_FIELDS) && keys.allSatisfy(Self.isPlainKey)
+            if native { fieldKeys = keys }
             for (index, field) in fields.enumerated() {
                 let read = native ? "\(sqlAlias).f\(index)" : "json_extract(\(sqlAlias).value, \(SQLText.quote("$.\"\(keys[index])\"")))"
                 scope.columns.append(ScopeColumn(qualifier: qualifier, name: field.name.isEmpty ? keys[index] : field.name, type: field.type,
