@@ -59,7 +59,7 @@ struct JSONCursor {
         case UInt8(ascii: "{"):
             return objectMembers(depth: depth, { _ in }) ? .object : nil
         case UInt8(ascii: "["):
-            return arrayElements(depth: depth, { _ in }) ? .array : nil
+            return arrayElements(depth: depth, { _, _ in }) ? .array : nil
         case UInt8(ascii: "t"):
             return literal(p, "true") ? .true : nil
         case UInt8(ascii: "f"):
@@ -107,8 +107,8 @@ struct JSONCursor {
         }
     }
 
-    /// An array at the position (its `[`), each element's range reported as read.
-    mutating func arrayElements(depth: Int, _ element: (Range<Int>) -> Void) -> Bool {
+    /// An array at the position (its `[`), each element's kind and range reported as read.
+    mutating func arrayElements(depth: Int, _ element: (JSONValueKind, Range<Int>) -> Void) -> Bool {
         position += 1
         skipSpace()
         if peek == UInt8(ascii: "]") {
@@ -117,8 +117,8 @@ struct JSONCursor {
         }
         while true {
             let start = position
-            guard value(depth: depth + 1) != nil else { return false }
-            element(start..<valueEnd)
+            guard let kind = value(depth: depth + 1) else { return false }
+            element(kind, start..<valueEnd)
             skipSpace()
             switch peek {
             case UInt8(ascii: ","):

@@ -68,9 +68,28 @@ public struct JSONScanner {
         defer { (hasLineBreak, hasStrayNul) = (cursor.sawLineBreak, cursor.sawStrayNul) }
         cursor.skipSpace()
         guard cursor.peek == UInt8(ascii: "[") else { return false }
-        guard cursor.arrayElements(depth: 1, element) else { return false }
+        guard cursor.arrayElements(depth: 1, { element($1) }) else { return false }
         cursor.skipSpace()
         return cursor.atEnd
+    }
+
+    /// Calls `member` with each member of the object at `range` of `bytes`, in text order
+    /// (ranges within `bytes`); false when the value there is not a valid object.
+    public static func members(of range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, _ member: (JSONMember) -> Void) -> Bool {
+        var cursor = JSONCursor(UnsafeBufferPointer(rebasing: bytes[..<range.upperBound]))
+        cursor.position = range.lowerBound
+        guard cursor.peek == UInt8(ascii: "{"), cursor.objectMembers(depth: 1, member) else { return false }
+        return cursor.position == range.upperBound
+    }
+
+    /// Calls `element` with the kind and range (within `bytes`) of each element of the array
+    /// at `range` of `bytes`; false when the value there is not a valid array.
+    public static func elements(of range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>,
+                                _ element: (JSONValueKind, Range<Int>) -> Void) -> Bool {
+        var cursor = JSONCursor(UnsafeBufferPointer(rebasing: bytes[..<range.upperBound]))
+        cursor.position = range.lowerBound
+        guard cursor.peek == UInt8(ascii: "["), cursor.arrayElements(depth: 1, element) else { return false }
+        return cursor.position == range.upperBound
     }
 
     /// Whether `bytes` is one valid JSON text, and its kind.

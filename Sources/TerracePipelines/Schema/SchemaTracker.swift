@@ -52,19 +52,12 @@ public struct SchemaTracker: Sendable {
     let contract: SchemaContract
     /// Inferred fields in order of first appearance.
     private(set) var root = Node(type: .record)
-    /// The top-level scalar fields a record can carry unchanged (positions in `settledFields`,
-    /// by name): a record made only of these, each with a value of its type, passes without
-    /// touching the schema (most records).
-    private var settled: [String: Int] = [:]
-    private var settledFields: [Settled] = []
-    /// Scratch for ``admitsUnchanged(_:in:)``: the settled field each member position matched
-    /// in the last record (records usually share their keys' order), and the stamp of the last
-    /// record that had each settled field (to find a key given twice).
-    private var memberHints: [Int] = []
-    private var seen: [UInt32] = []
+    /// The fields a record can carry unchanged, by record: the top level first, then each
+    /// settled RECORD field's own. A record made only of these, each with a value of its kind
+    /// (nested records and arrays alike), passes without touching the schema (most records).
+    private var settledRecords: [SettledRecord] = []
+    /// Stamps the objects ``admitsUnchanged(_:in:)`` visits (to find a key given twice).
     private var stamp: UInt32 = 0
-    /// Required top-level fields (declared with `required`).
-    private var requiredCount = 0
 
     /// Column names (lower case) a record's field may not take: the metadata columns the
     /// runner adds to every row (``ReservedColumn``).
@@ -83,97 +76,165 @@ public struct SchemaTracker: Sendable {
         settle()
     }
 
-    /// A top-level scalar field a record may carry as is.
+    /// A field a record may carry as is.
     struct Settled: Sendable {
-        enum Scalar: Sendable { case integer, float, string, boolean }
+        enum Shape: Sendable, Equatable {
+            case integer, float, string, boolean
+            /// A RECORD, settled as `settledRecords[index]`.
+            case record(Int)
+        }
         /// The field's name, as bytes.
         var name: [UInt8]
-        var scalar: Scalar
+        var shape: Shape
+        var repeated: Bool
         /// The declared type, whose values are checked (nil: inferred).
         var declared: String?
         var required: Bool
     }
 
-    /// Rebuilds `settled` from the schema.
-    private mutating func settle() {
-        settled = [:]
-        settledFields = []
-        memberHints = []
-        requiredCount = 0
-        for (name, node) in root.children {
-            if node.required { requiredCount += 1 }
-            guard !node.repeated, node.declared || node.sample != nil, case .scalar(let type) = node.type,
-                  SchemaTracker.columnName(name) == name else { continue }
-            let scalar: Settled.Scalar
-            switch type {
-            case "INTEGER": scalar = .integer
-            case "FLOAT": scalar = .float
-            case "STRING": scalar = .string
-            case "BOOLEAN": scalar = .boolean
-            default: continue
-            }
-            settled[name] = settledFields.count
-            settledFields.append(Settled(name: Array(name.utf8), scalar: scalar, declared: node.declared ? type : nil, required: node.required))
-        }
-        seen = Array(repeating: 0, count: settledFields.count)
-        stamp = 0
+    /// The settled fields of the top level or of one RECORD field.
+    struct SettledRecord: Sendable {
+        var fields: [Settled] = []
+        var byName: [String: Int] = [:]
+        /// Required fields (declared with `required`), settled or not.
+        var requiredCount = 0
+        /// Scratch for ``admitsUnchanged(_:in:)``: the field each member position matched in
+        /// the last object (objects usually share their keys' order), and the stamp of the
+        /// last object that had each field.
+        var hints: [Int] = []
+        var seen: [UInt32] = []
     }
 
-    /// Whether `fields` are all settled scalars with values of their types (declared ones
-    /// checked), so the record lands as it came and the schema learns nothing from it.
+    /// Rebuilds the settled records from the schema.
+    private mutating func settle() {
+        settledRecords = []
+        stamp = 0
+        _ = settle(root)
+    }
+
+    /// Adds `node`'s settled fields as a settled record, and those of its RECORD fields;
+    /// answers the record's index.
+    private mutating func settle(_ node: Node) -> Int {
+        let index = settledRecords.count
+        settledRecords.append(SettledRecord())
+        var record = SettledRecord()
+        for (name, child) in node.children {
+            if child.required { record.requiredCount += 1 }
+            guard child.declared || child.sample != nil, SchemaTracker.columnName(name) == name else { continue }
+            let shape: Settled.Shape
+            switch child.type {
+            case .scalar("INTEGER"): shape = .integer
+            case .scalar("FLOAT"): shape = .float
+            case .scalar("STRING"): shape = .string
+            case .scalar("BOOLEAN"): shape = .boolean
+            case .record where !child.declared: shape = .record(settle(child))
+            default: continue
+            }
+            let declared: String? = if child.declared, case .scalar(let type) = child.type { type } else { nil }
+            record.byName[name] = record.fields.count
+            record.fields.append(Settled(name: Array(name.utf8), shape: shape, repeated: child.repeated, declared: declared, required: child.required))
+        }
+        record.seen = Array(repeating: 0, count: record.fields.count)
+        settledRecords[index] = record
+        return index
+    }
+
+    /// Whether `fields` are all settled top-level scalars with values of their types
+    /// (declared ones checked), so the record lands as it came and the schema learns nothing
+    /// from it.
     private func passesSettled(_ fields: [String: JSON], at location: String) throws -> Bool {
+        let top = settledRecords[0]
         var required = 0
         for (name, value) in fields {
-            guard let position = settled[name] else { return false }
-            let field = settledFields[position]
+            guard let position = top.byName[name] else { return false }
+            let field = top.fields[position]
+            guard !field.repeated else { return false }
             if let declared = field.declared {
                 guard !value.isNull else { return false }
                 try Self.check(value, against: declared, path: name, location: location)
             } else {
-                switch (field.scalar, value) {
+                switch (field.shape, value) {
                 case (.integer, .int), (.float, .int), (.float, .double), (.string, .string), (.boolean, .bool): break
                 default: return false
                 }
             }
             if field.required { required += 1 }
         }
-        return required == requiredCount
+        return required == top.requiredCount
     }
 
     /// Whether a record given as scanned members (of the object text `bytes`) passes as it
-    /// is, as ``admit(_:at:)`` would pass it unchanged without touching the schema: each key
-    /// unescaped, given once, naming a settled field, with a value of the field's own kind
-    /// (declared fields too: no value that needs their check), and every required field there.
-    /// False says nothing against the record: it then goes through ``admit(_:at:)``.
+    /// is, as ``admit(_:at:)`` would pass it unchanged without touching the schema: in it and
+    /// in every nested object, each key unescaped, given once, naming a settled field, with a
+    /// value of the field's own kind (an array of them when the field is repeated; declared
+    /// fields too: no value that needs their check), and every required field there. False
+    /// says nothing against the record: it then goes through ``admit(_:at:)``.
     public mutating func admitsUnchanged(_ members: [JSONMember], in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        stamp &+= 1
-        if stamp == 0 {
-            seen = Array(repeating: 0, count: seen.count)
-            stamp = 1
-        }
+        let stamp = nextStamp()
         var required = 0
         for (index, member) in members.enumerated() {
-            guard !member.keyIsEscaped, let position = settledPosition(UnsafeBufferPointer(rebasing: bytes[member.key]), at: index),
-                  seen[position] != stamp else { return false }
-            seen[position] = stamp
-            let field = settledFields[position]
-            switch (field.scalar, member.kind) {
-            case (.integer, .integer), (.float, .integer), (.float, .float), (.string, .string), (.boolean, .true), (.boolean, .false): break
-            default: return false
-            }
-            if field.required { required += 1 }
+            guard admits(member, at: index, of: 0, stamp: stamp, required: &required, in: bytes) else { return false }
         }
-        return required == requiredCount
+        return required == settledRecords[0].requiredCount
     }
 
-    /// The settled field named by the ASCII `key` of the member at `index`.
-    private mutating func settledPosition(_ key: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
-        if index < memberHints.count, memberHints[index] >= 0, settledFields[memberHints[index]].name.elementsEqual(key) {
-            return memberHints[index]
+    private mutating func nextStamp() -> UInt32 {
+        stamp &+= 1
+        if stamp == 0 {
+            for index in settledRecords.indices { settledRecords[index].seen = Array(repeating: 0, count: settledRecords[index].seen.count) }
+            stamp = 1
         }
-        guard key.allSatisfy({ $0 < 0x80 }), let position = settled[String(decoding: key, as: UTF8.self)] else { return nil }
-        while memberHints.count <= index { memberHints.append(-1) }
-        memberHints[index] = position
+        return stamp
+    }
+
+    /// Whether `member`, the `index`th of an object stamped `stamp`, passes as a field of
+    /// settled record `record`.
+    private mutating func admits(_ member: JSONMember, at index: Int, of record: Int, stamp: UInt32, required: inout Int,
+                                 in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !member.keyIsEscaped, let position = settledPosition(UnsafeBufferPointer(rebasing: bytes[member.key]), at: index, of: record),
+              settledRecords[record].seen[position] != stamp else { return false }
+        settledRecords[record].seen[position] = stamp
+        let field = settledRecords[record].fields[position]
+        if field.required { required += 1 }
+        guard field.repeated else { return admits(member.kind, member.value, as: field.shape, in: bytes) }
+        guard member.kind == .array else { return false }
+        var passes = true
+        let valid = JSONScanner.elements(of: member.value, in: bytes) { kind, range in
+            if passes { passes = admits(kind, range, as: field.shape, in: bytes) }
+        }
+        return valid && passes
+    }
+
+    /// Whether a value of `kind` at `range` passes as it is as a value of `shape`.
+    private mutating func admits(_ kind: JSONValueKind, _ range: Range<Int>, as shape: Settled.Shape, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch (shape, kind) {
+        case (.integer, .integer), (.float, .integer), (.float, .float), (.string, .string), (.boolean, .true), (.boolean, .false):
+            return true
+        case (.record(let record), .object):
+            let stamp = nextStamp()
+            var required = 0
+            var index = 0
+            var passes = true
+            let valid = JSONScanner.members(of: range, in: bytes) { member in
+                guard passes else { return }
+                passes = admits(member, at: index, of: record, stamp: stamp, required: &required, in: bytes)
+                index += 1
+            }
+            return valid && passes && required == settledRecords[record].requiredCount
+        default:
+            return false
+        }
+    }
+
+    /// The field of settled record `record` named by the ASCII `key` of the member at `index`.
+    private mutating func settledPosition(_ key: UnsafeBufferPointer<UInt8>, at index: Int, of record: Int) -> Int? {
+        let hints = settledRecords[record].hints
+        if index < hints.count, hints[index] >= 0, settledRecords[record].fields[hints[index]].name.elementsEqual(key) {
+            return hints[index]
+        }
+        guard key.allSatisfy({ $0 < 0x80 }), let position = settledRecords[record].byName[String(decoding: key, as: UTF8.self)] else { return nil }
+        while settledRecords[record].hints.count <= index { settledRecords[record].hints.append(-1) }
+        settledRecords[record].hints[index] = position
         return position
     }
 
@@ -244,7 +305,7 @@ public struct SchemaTracker: Sendable {
         // schema's order must not depend on a dictionary's.
         root.fieldOrder += newNames.sorted()
         if schemaChanged || !newNames.isEmpty { settle() }
-        if requiredCount > 0 {
+        if settledRecords[0].requiredCount > 0 {
             for name in root.fieldOrder where root.children[name]?.required == true && out[name] == nil {
                 throw RejectedRecord(location: location, message: "required field \(name) is missing or null")
             }
@@ -252,16 +313,32 @@ public struct SchemaTracker: Sendable {
         return changed ? .object(out) : record
     }
 
-    /// Folds `value`'s type into `node` and answers the value to land (`changed` is set when it
-    /// differs from `value`: fields renamed or nulls dropped inside it).
+    /// Folds `value`'s type into `node` and answers the value to land, nil for none (`changed`
+    /// is set when it differs from `value`: fields renamed or nulls dropped inside it).
     static func merge(_ value: JSON, into node: inout Node, isNew: Bool, path: String, sample: () -> String, location: String,
-                      changed: inout Bool, schemaChanged: inout Bool) throws -> JSON {
+                      changed: inout Bool, schemaChanged: inout Bool) throws -> JSON? {
         if node.declared, case .scalar(let type) = node.type {
             try check(value, against: type, path: path, location: location)
             return value
         }
         let (kind, repeated) = infer(value)
-        guard let kind else { return value }  // empty array: nothing learned yet
+        if repeated, case .array(let elements) = value, let index = elements.firstIndex(of: .null) {
+            throw RejectedRecord(location: location, message: "field \(path) holds a null at [\(index)], and a BigQuery array cannot hold NULL "
+                                     + "(drop nulls from it in the source's transform)")
+        }
+        guard let kind else {
+            // An empty array: nothing to learn. Until the field has a type it lands as if absent
+            // (BigQuery keeps an empty array and a missing one alike).
+            if node.sample == nil {
+                changed = true
+                return nil
+            }
+            guard node.repeated || node.type == .json else {
+                throw PipelineError("field \(path) changed type: it was \(describe(node.type, node.repeated)) (first in \(node.sample ?? "?")), "
+                                        + "but \(location) has an empty array (\(sample().prefix(200))); fix the source or declare the column")
+            }
+            return value
+        }
         if isNew || node.sample == nil {
             node.type = kind
             node.repeated = repeated

@@ -115,10 +115,15 @@ extension BigQueryService {
         for source in sources {
             statistics.inputFiles += 1
             statistics.inputFileBytes += source.size
-            func add(_ line: Int64, _ row: () throws -> [SQLValue]) throws {
+            /// `row` answers the row and its size when it knows it.
+            func add(_ line: Int64, _ row: () throws -> ([SQLValue], Int64?)) throws {
                 do {
-                    let values = try row()
-                    for (value, field) in zip(values, parsed) { statistics.outputBytes += RowCodec.size(value, field: field) }
+                    let (values, size) = try row()
+                    if let size {
+                        statistics.outputBytes += size
+                    } else {
+                        for (value, field) in zip(values, parsed) { statistics.outputBytes += RowCodec.size(value, field: field) }
+                    }
                     statistics.outputRows += 1
                     batch.append(values)
                     if batch.count == 1000 { try flush() }
@@ -139,10 +144,13 @@ extension BigQueryService {
             }
             if format == "NEWLINE_DELIMITED_JSON" {
                 try forEachJSONLine(source, skip: skipRows) { line, bytes in
-                    try add(line) { try scanned.encode(bytes) ?? values(Self.jsonRecord(bytes, line: line)) }
+                    try add(line) {
+                        if let row = try scanned.encode(bytes) { return (row, scanned.rowBytes) }
+                        return (try values(Self.jsonRecord(bytes, line: line)), nil)
+                    }
                 }
             } else {
-                try forEachRecord(source, format: format, options: options, skip: skipRows) { line, record in try add(line) { try values(record) } }
+                try forEachRecord(source, format: format, options: options, skip: skipRows) { line, record in try add(line) { (try values(record), nil) } }
             }
         }
         try flush()

@@ -108,6 +108,77 @@ struct BronzeRawRecordTests {
         try await Self.bothWays([page]) { landed, _ in #expect(landed.records == 7) }
     }
 
+    @Test func nestedRecordsAndArraysTheSchemaSettlesLandAsTheyCame() async throws {
+        try await BronzeHarness.with { h in
+            h.api.texts.withLock {
+                $0[1] = #"{"items": [{"id":1,"user":{"name":"a","age":3},"products":[{"sku":"x","qty":2}],"tags":["t"]}, "#
+                    + #"{"id":2, "user":{"age":4,"name":"b"}, "products":[{"qty":1,"sku":"y"},{"sku":"z"}], "tags":[]}]}"#
+            }
+            let spec = HTTPSource(url: h.api.base + "/text", records: "items", pagination: Self.pagination)
+            let result = await h.succeed(.http("carts", spec))
+            let part = "raw/carts/dt=2024-03-01/run=\(result.runID)/part-00000.jsonl.gz"
+            let lines = try GzipReader.decompress(try await h.object(part)).split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+            #expect(lines.count == 2)
+            #expect(lines[1].hasPrefix(#"{"id":2, "user":{"age":4,"name":"b"}, "products":[{"qty":1,"sku":"y"},{"sku":"z"}], "tags":[],"_ingested_at":"#),
+                    "\(lines[1])")
+            try await h.expectCount("carts", 2)
+        }
+    }
+
+    @Test func nestedPagesLandTheSameRecordsBothWays() async throws {
+        let page = #"{"items":[{"id":1,"user":{"name":"a","address":{"city":"c","zip":1}},"products":[{"sku":"x","qty":2,"price":1.5}],"#
+            + #""tags":["t","u"],"scores":[1,2]},"#
+            // as the first; then a nested null, a new nested field, a renamed nested key, an escaped one
+            + #"{"id":2,"user":{"name":"b","address":{"city":"d","zip":2}},"products":[{"sku":"y","qty":1,"price":2}],"tags":[],"scores":[]},"#
+            + #"{"id":3,"user":{"name":null,"address":{"city":"e","zip":3}},"products":[],"tags":["v"]},"#
+            + #"{"id":4,"user":{"name":"d","nick":"n"},"products":[{"sku":"z","qty":1,"price":1,"discount":0.5}]},"#
+            + #"{"id":5,"user":{"first-name":"e"},"products":[{"s\u006bu":"w","qty":3,"price":4.25}]},"#
+            // an INTEGER array widened by a FLOAT, a null element, an array of arrays, a key twice
+            + #"{"id":6,"scores":[1.5,2]},{"id":7,"tags":["a"]},{"id":8,"grid":[[1,2],[3]]},{"id":9,"user":{"name":"f","name":"g"}},"#
+            + #"{"id":10,"user":{"name":"h","address":{"city":"i","zip":10}},"products":[{"sku":"q","qty":1,"price":0.5},{"sku":"r","qty":2,"price":1}]}]}"#
+        try await Self.bothWays([page]) { landed, _ in
+            #expect(landed.records == 10)
+            #expect(landed.rows == 10)
+        }
+    }
+
+    @Test func aFieldSeenOnlyAsAnEmptyArrayLandsAsIfAbsentUntilItHasAType() async throws {
+        try await Self.bothWays([#"{"items":[{"id":1,"tags":[]},{"id":2,"tags":[],"dims":{"sizes":[]}}]}"#]) { landed, _ in
+            #expect(landed.status == .success, "\(landed.error ?? "")")
+            #expect(landed.rows == 2)
+            #expect(landed.lines.allSatisfy { $0["tags"] == nil })
+        }
+        try await Self.bothWays([#"{"items":[{"id":1,"tags":[]},{"id":2,"tags":["a"]},{"id":3,"tags":[]}]}"#]) { landed, _ in
+            #expect(landed.status == .success, "\(landed.error ?? "")")
+            #expect(landed.rows == 3)
+            #expect(landed.schema?.arrayValue?.contains { $0["name"] == "tags" && $0["mode"] == "REPEATED" } == true)
+        }
+    }
+
+    @Test func anArrayHoldingANullIsABadRecordThatSaysWhere() async throws {
+        let page = #"{"items":[{"id":1,"tags":["a"]},{"id":2,"tags":["b",null]},{"id":3,"products":[{"codes":[null]}]}]}"#
+        try await Self.bothWays([page]) { landed, _ in
+            #expect(landed.error?.contains("record 2: field tags holds a null at [1], and a BigQuery array cannot hold NULL") == true,
+                    "\(landed.error ?? "")")
+        }
+        try await Self.bothWays([page], maxBadRecords: 2) { landed, _ in
+            #expect(landed.status == .success, "\(landed.error ?? "")")
+            #expect(landed.badRecords == 2)
+            #expect(landed.rows == 1)
+        }
+    }
+
+    @Test func aNestedTypeChangeFailsTheSameWayBothWays() async throws {
+        let page = #"{"items":[{"id":1,"products":[{"sku":"x","qty":2}]},{"id":2,"products":[{"sku":"y","qty":"many"}]}]}"#
+        try await Self.bothWays([page]) { landed, _ in
+            #expect(landed.error?.contains("field products.qty changed type") == true, "\(landed.error ?? "")")
+        }
+        let shape = #"{"items":[{"id":1,"user":{"name":"a"}},{"id":2,"user":[{"name":"b"}]}]}"#
+        try await Self.bothWays([shape]) { landed, _ in
+            #expect(landed.error?.contains("field user changed type") == true, "\(landed.error ?? "")")
+        }
+    }
+
     @Test func aKeyGivenTwiceLandsItsLastValueBothWays() async throws {
         let page = #"{"items":[{"id":1,"name":"a"},{"id":2,"name":"b","id":3}]}"#
         try await Self.bothWays([page]) { landed, _ in #expect(landed.lines.map { $0["id"] ?? .null } == [1.0, 3.0]) }
