@@ -95,6 +95,29 @@ struct BigQueryLoadScanTests {
         }
     }
 
+    @Test func storedNestedTextIsSizedWithoutATreeAsTheTreeSizesIt() throws {
+        let stored = [
+            #"{"id":1,"total":2.5,"note":"caf\u00e9 \"q\"","paid":true,"codes":["x","yy"],"lines":[{"sku":"s1","qty":2,"price":1.25},{"sku":null,"qty":null,"price":null}]}"#,
+            #"{"id":null,"total":null,"note":"é€😀","paid":false,"codes":[],"lines":[]}"#,
+            #"{"codes":[],"id":7,"lines":[{"price":4,"qty":3,"sku":"b"}],"note":null,"paid":null,"total":1e-07}"#,
+            #"{}"#,
+        ]
+        let cart = Self.nestedFields[0]
+        for text in stored {
+            var copy = text
+            let scanned = copy.withUTF8 { RowCodec.nestedSize(stored: $0, field: cart) }
+            #expect(scanned != nil, "\(text)")
+            #expect(scanned == RowCodec.nestedSize(try JSON.parse(text), field: cart), "\(text)")
+        }
+        for (text, field) in [("[1,2.5,-3]", Self.nestedFields[1]), ("[true,false]", Self.nestedFields[2]), ("[]", Self.nestedFields[1])] {
+            var copy = text
+            #expect(copy.withUTF8 { RowCodec.nestedSize(stored: $0, field: field) } == RowCodec.nestedSize(try JSON.parse(text), field: field))
+        }
+        // Text not in the stored form is left to the tree.
+        var odd = #"{"id":"7","id":8}"#
+        #expect(odd.withUTF8 { RowCodec.nestedSize(stored: $0, field: cart) } == nil)
+    }
+
     @Test func nestedValuesToConvertOrRefuseAreLeftToTheTreePath() {
         let lines = [
             #"{"cart": {"id": "7"}}"#, #"{"cart": {"id": 1.5}}"#, #"{"cart": {"note": 5}}"#, #"{"cart": {"paid": 1}}"#, #"{"cart": 1}"#,

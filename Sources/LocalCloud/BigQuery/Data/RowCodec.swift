@@ -302,7 +302,9 @@ enum RowCodec {
     /// and bytes, the sum of the parts for records and arrays, 0 for NULL.
     static func size(_ stored: SQLValue, field: FieldSchema) -> Int64 {
         if field.isNested {
-            guard case .text(let text) = stored, let nested = try? JSON.parse(text) else { return 0 }
+            guard case .text(var text) = stored else { return 0 }
+            if let size = text.withUTF8({ nestedSize(stored: $0, field: field) }) { return size }
+            guard let nested = try? JSON.parse(text) else { return 0 }
             return nestedSize(nested, field: field)
         }
         return scalarSize(stored, type: field.type)
