@@ -267,6 +267,14 @@ public struct SchemaTracker: Sendable {
         var schemaChanged = false
         var changed = false
         var newNames: [String] = []
+        // New fields join the schema even when the record is refused half-way, so the schema
+        // and the nodes stay one (a later record's value of such a field is then known).
+        defer {
+            // A JSON object's field order is not kept, so new fields join the schema sorted: the
+            // schema's order must not depend on a dictionary's.
+            root.fieldOrder += newNames.sorted()
+            if schemaChanged || !newNames.isEmpty { settle() }
+        }
         // Encoded only when a field first appears or conflicts: most records add nothing new.
         let sample = { record.encoded() }
         for (rawName, value) in fields {
@@ -274,7 +282,7 @@ public struct SchemaTracker: Sendable {
                 changed = true
                 continue
             }
-            let name = Self.columnName(rawName)
+            let name = try Self.column(for: rawName, among: root.children, given: out, fields: fields.keys, location: location)
             if name != rawName { changed = true }
             if root.children[name] == nil || root.children[name]?.declared == false, declared != nil {
                 switch contract {
@@ -301,10 +309,6 @@ public struct SchemaTracker: Sendable {
                                            changed: &changed, schemaChanged: &schemaChanged)
             }
         }
-        // A JSON object's field order is not kept, so new fields join the schema sorted: the
-        // schema's order must not depend on a dictionary's.
-        root.fieldOrder += newNames.sorted()
-        if schemaChanged || !newNames.isEmpty { settle() }
         if settledRecords[0].requiredCount > 0 {
             for name in root.fieldOrder where root.children[name]?.required == true && out[name] == nil {
                 throw RejectedRecord(location: location, message: "required field \(name) is missing or null")
@@ -360,12 +364,13 @@ public struct SchemaTracker: Sendable {
             guard case .object(let fields) = object else { continue }
             var out: [String: JSON] = [:]
             var newNames: [String] = []
+            defer { node.fieldOrder += newNames.sorted() }
             for (rawName, child) in fields {
                 if case .null = child {
                     anyChanged = true
                     continue
                 }
-                let name = columnName(rawName)
+                let name = try column(for: rawName, among: node.children, given: out, fields: fields.keys, path: path + ".", location: location)
                 if name != rawName { anyChanged = true }
                 if node.children[name] == nil {
                     var childNode = Node(type: .json)
@@ -378,12 +383,31 @@ public struct SchemaTracker: Sendable {
                                           location: location, changed: &anyChanged, schemaChanged: &schemaChanged)
                 }
             }
-            node.fieldOrder += newNames.sorted()
             rewritten.append(.object(out))
         }
         guard anyChanged else { return value }
         changed = true
         return repeated ? .array(rewritten) : (rewritten.first ?? value)
+    }
+
+    /// The column a record's field `rawName` lands in: its BigQuery name (``columnName(_:)``),
+    /// spelled as the schema already has it when only the case differs (BigQuery's names ignore
+    /// case). Two fields of one record landing in one column is a ``RejectedRecord``: one value
+    /// would be lost.
+    static func column(for rawName: String, among children: [String: Node], given out: [String: JSON],
+                       fields: Dictionary<String, JSON>.Keys, path: String = "", location: String) throws -> String {
+        var name = columnName(rawName)
+        if children[name] == nil {
+            let folded = name.lowercased()
+            if let spelled = children.keys.first(where: { $0.lowercased() == folded }) { name = spelled }
+        }
+        guard out[name] == nil else {
+            let all = fields.filter { columnName($0).lowercased() == name.lowercased() }.sorted()
+            throw RejectedRecord(location: location, message: "fields \(all.map { path + $0 }.joined(separator: " and ")) land in one "
+                                     + "column, \(path)\(name) (BigQuery's column names ignore case and take _ for other characters); keep one "
+                                     + "in the source's transform")
+        }
+        return name
     }
 
     /// The type a value suggests, and whether it is an array of it (nil: an empty array).

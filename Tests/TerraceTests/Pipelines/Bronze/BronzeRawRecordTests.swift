@@ -168,6 +168,39 @@ struct BronzeRawRecordTests {
         }
     }
 
+    @Test func aFieldSpelledInAnotherCaseLandsInTheColumnAlreadyThere() async throws {
+        let page = #"{"items":[{"id":1,"name":"a","dims":{"w":1}},{"ID":2,"Name":"b","dims":{"W":2}},{"Id":3,"DIMS":{"w":3}}]}"#
+        try await Self.bothWays([page]) { landed, _ in
+            #expect(landed.status == .success, "\(landed.error ?? "")")
+            #expect(landed.rows == 3)
+            #expect(landed.schema?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["dims", "id", "name", "_ingested_at", "_run_id", "_source"])
+            #expect(landed.lines.map { $0["id"] ?? .null } == [1.0, 2.0, 3.0])
+            #expect(landed.lines.map { $0["dims"]?["w"] ?? .null } == [1.0, 2.0, 3.0])
+        }
+    }
+
+    @Test func twoFieldsOfOneRecordLandingInOneColumnAreABadRecord() async throws {
+        try await Self.bothWays([#"{"items":[{"id":1},{"id":2,"ID":3}]}"#]) { landed, _ in
+            #expect(landed.error?.contains("record 2: fields ID and id land in one column, id") == true, "\(landed.error ?? "")")
+        }
+        try await Self.bothWays([#"{"items":[{"id":1,"dims":{"first-name":"a","first_name":"b"}},{"id":2}]}"#], maxBadRecords: 1) { landed, _ in
+            #expect(landed.status == .success, "\(landed.error ?? "")")
+            #expect(landed.badRecords == 1)
+            #expect(landed.rows == 1)
+        }
+    }
+
+    @Test func aFieldFirstSeenInARefusedRecordStillJoinsTheSchema() async throws {
+        // Record 2 is refused; whether its new field was met before the fault or not, record 3's
+        // value of it loads.
+        let page = #"{"items":[{"id":1},{"id":2,"extra":"x","ID":3},{"id":4,"extra":"y"}]}"#
+        try await Self.bothWays([page], maxBadRecords: 1) { landed, _ in
+            #expect(landed.status == .success, "\(landed.error ?? "")")
+            #expect(landed.rows == 2)
+            #expect(landed.schema?.arrayValue?.contains { $0["name"] == "extra" } == true)
+        }
+    }
+
     @Test func aNestedTypeChangeFailsTheSameWayBothWays() async throws {
         let page = #"{"items":[{"id":1,"products":[{"sku":"x","qty":2}]},{"id":2,"products":[{"sku":"y","qty":"many"}]}]}"#
         try await Self.bothWays([page]) { landed, _ in
