@@ -50,21 +50,29 @@ public struct FileRecordReader: Sendable {
     /// Throwing from either stops the read (the error propagates unchanged). File-level
     /// problems throw ``FileReadError``.
     public func read(path: String, batch: ([JSON]) throws -> Void, bad: (BadRecord) throws -> Void) throws {
+        try read(path: path, takesText: false, batches: { records in
+            if case .parsed(let records) = records { try batch(records) }
+        }, bad: bad)
+    }
+
+    /// ``read(path:batch:bad:)`` with batches of ``RecordBatch``: JSON records (NDJSON lines,
+    /// array elements) that are valid objects as their text when `takesText`.
+    func read(path: String, takesText: Bool, batches: (RecordBatch) throws -> Void, bad: (BadRecord) throws -> Void) throws {
         switch format {
         case .csv(let options):
             var parser = CSVRecordParser(options: options, maxRecordBytes: maxRecordBytes)
-            try read(path: path, parser: &parser, batch: batch, bad: bad)
+            try read(path: path, parser: &parser, takesText: takesText, batch: batches, bad: bad)
         case .ndjson:
             var parser = NDJSONRecordParser(maxRecordBytes: maxRecordBytes)
-            try read(path: path, parser: &parser, batch: batch, bad: bad)
+            try read(path: path, parser: &parser, takesText: takesText, batch: batches, bad: bad)
         case .jsonArray:
             var parser = JSONArrayRecordParser(maxRecordBytes: maxRecordBytes)
-            try read(path: path, parser: &parser, batch: batch, bad: bad)
+            try read(path: path, parser: &parser, takesText: takesText, batch: batches, bad: bad)
         }
     }
 
-    private func read<Parser: RecordParser>(path: String, parser: inout Parser,
-                                            batch: ([JSON]) throws -> Void, bad: (BadRecord) throws -> Void) throws {
+    private func read<Parser: RecordParser>(path: String, parser: inout Parser, takesText: Bool,
+                                            batch: (RecordBatch) throws -> Void, bad: (BadRecord) throws -> Void) throws {
         let file = try InputFile(path: path)
         let member = try self.member(of: file)
         var start: Int64 = 0
@@ -80,7 +88,7 @@ public struct FileRecordReader: Sendable {
         do {
             try withoutActuallyEscaping(batch) { batch in
                 try withoutActuallyEscaping(bad) { bad in
-                    var sink = RecordSink(batchSize: batchSize, deliver: batch, reject: bad)
+                    var sink = RecordSink(batchSize: batchSize, takesText: takesText, deliver: batch, reject: bad)
                     try file.forEachChunk(from: start, length: length, chunkSize: chunkSize, member: member?.name) { raw in
                         try unpack.write(raw) { bytes in
                             try content.write(bytes, chunkSize: chunkSize) { text in

@@ -13,16 +13,7 @@ struct JSONArrayRecordParser: RecordParser {
     mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, into sink: inout RecordSink) throws {
         do {
             try scanner.feed(bytes) { element, line in
-                let value: JSON
-                do {
-                    value = try JSON.parse(element)
-                } catch {
-                    return try sink.bad(line: line, describeParseError(error))
-                }
-                guard case .object = value else {
-                    return try sink.bad(line: line, "the array element is not a JSON object but \(article(value.typeName))")
-                }
-                try sink.add(value)
+                try addJSONRecord(element, line: line, into: &sink) { "the array element is not a JSON object but \($0)" }
             }
         } catch let failure as JSONArrayScanner.Failure {
             throw RecordStreamError(failure)

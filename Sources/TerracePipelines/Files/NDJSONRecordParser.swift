@@ -1,8 +1,9 @@
 import Glibc
 import TerraceJSON
 
-/// Newline-delimited JSON: lines found with `memchr`, each parsed by jansson straight from the
-/// chunk (only a line split across chunks is copied). A CR before the LF is dropped; blank lines
+/// Newline-delimited JSON: lines found with `memchr`, each scanned (handed on as its text when
+/// the sink takes text) or parsed by jansson straight from the chunk (only a line split across
+/// chunks is copied). A CR before the LF is dropped; blank lines
 /// are skipped; a line that is not a JSON object is a bad record.
 struct NDJSONRecordParser: RecordParser {
     private let maxRecordBytes: Int
@@ -62,16 +63,7 @@ struct NDJSONRecordParser: RecordParser {
             }
         }
         if blank { return }
-        let value: JSON
-        do {
-            value = try JSON.parse(UnsafeBufferPointer(rebasing: text[0..<count]))
-        } catch {
-            return try sink.bad(line: line, describeParseError(error))
-        }
-        guard case .object = value else {
-            return try sink.bad(line: line, "not a JSON object but \(article(value.typeName))")
-        }
-        try sink.add(value)
+        try addJSONRecord(UnsafeBufferPointer(rebasing: text[0..<count]), line: line, into: &sink) { "not a JSON object but \($0)" }
     }
 }
 

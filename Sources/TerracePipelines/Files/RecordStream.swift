@@ -2,23 +2,40 @@ import Glibc
 import TerraceJSON
 
 /// Where parsers put records: batches of at most `batchSize` go to `deliver` as they fill, bad
-/// records to `reject` at once (so a throwing callback stops the read where it happened).
+/// records to `reject` at once (so a throwing callback stops the read where it happened). When
+/// it takes text, a JSON record goes on as its own bytes (``addText(_:)``) for the bronze sink
+/// to land as it is when the schema settles it; batches keep the records' order.
 struct RecordSink {
     let batchSize: Int
-    let deliver: ([JSON]) throws -> Void
+    let deliver: (RecordBatch) throws -> Void
     let reject: (BadRecord) throws -> Void
+    /// Whether JSON records may be handed over as their text.
+    let takesText: Bool
     private var pending: [JSON] = []
+    private var text: [UInt8] = []
+    private var ranges: [Range<Int>] = []
 
-    init(batchSize: Int, deliver: @escaping ([JSON]) throws -> Void, reject: @escaping (BadRecord) throws -> Void) {
+    init(batchSize: Int, takesText: Bool = false, deliver: @escaping (RecordBatch) throws -> Void, reject: @escaping (BadRecord) throws -> Void) {
         self.batchSize = max(batchSize, 1)
+        self.takesText = takesText
         self.deliver = deliver
         self.reject = reject
         pending.reserveCapacity(self.batchSize)
     }
 
     mutating func add(_ record: JSON) throws {
+        if !ranges.isEmpty { try flush() }
         pending.append(record)
         if pending.count >= batchSize { try flush() }
+    }
+
+    /// A record given as the text of a valid JSON object (only when ``takesText``).
+    mutating func addText(_ record: UnsafeBufferPointer<UInt8>) throws {
+        if !pending.isEmpty { try flush() }
+        let start = text.count
+        text.append(contentsOf: record)
+        ranges.append(start..<text.count)
+        if ranges.count >= batchSize { try flush() }
     }
 
     func bad(line: Int, _ message: String) throws {
@@ -26,10 +43,31 @@ struct RecordSink {
     }
 
     mutating func flush() throws {
-        guard !pending.isEmpty else { return }
-        try deliver(pending)
-        pending.removeAll(keepingCapacity: true)
+        if !pending.isEmpty {
+            try deliver(.parsed(pending))
+            pending.removeAll(keepingCapacity: true)
+        }
+        if !ranges.isEmpty {
+            try deliver(.raw(RawRecords(bytes: text, ranges: ranges)))
+            text.removeAll(keepingCapacity: true)
+            ranges.removeAll(keepingCapacity: true)
+        }
     }
+}
+
+/// A line or array element that should hold one JSON object, into `sink`: as its text when the
+/// sink takes text and the scanner accepts it as an object, else parsed (a bad record with
+/// jansson's words when it does not parse, or with `notAnObject` when it is another value).
+func addJSONRecord(_ text: UnsafeBufferPointer<UInt8>, line: Int, into sink: inout RecordSink, notAnObject: (String) -> String) throws {
+    if sink.takesText, JSONScanner.validate(text) == .object { return try sink.addText(text) }
+    let value: JSON
+    do {
+        value = try JSON.parse(text)
+    } catch {
+        return try sink.bad(line: line, describeParseError(error))
+    }
+    guard case .object = value else { return try sink.bad(line: line, notAnObject(article(value.typeName))) }
+    try sink.add(value)
 }
 
 /// A streaming parser of one format: fed the decompressed text in chunks of any size.

@@ -15,7 +15,7 @@ struct FileSourceReader: Sendable {
     let cloud: GoogleCloud
     let projectDirectory: String
 
-    typealias Deliver = @Sendable (_ records: [JSON], _ location: String) async throws -> Void
+    typealias Deliver = @Sendable (_ records: RecordBatch, _ location: String) async throws -> Void
     typealias Reject = @Sendable (_ message: String, _ location: String) async throws -> Void
 
     /// Reads the file: records to `deliver`, unreadable ones (a malformed line, a CSV row of the
@@ -38,7 +38,8 @@ struct FileSourceReader: Sendable {
         let local = path
         DispatchQueue.global().async {
             do {
-                try reader.read(path: local, batch: { records in
+                // JSON records go on as their text: the sink lands the ones the schema settles as they are.
+                try reader.read(path: local, takesText: true, batches: { records in
                     guard handoff.send(.records(records)) else { throw HandoffCancelled() }
                 }, bad: { bad in
                     guard handoff.send(.bad(bad)) else { throw HandoffCancelled() }
@@ -65,7 +66,7 @@ struct FileSourceReader: Sendable {
     }
 
     enum Item: Sendable {
-        case records([JSON])
+        case records(RecordBatch)
         case bad(BadRecord)
     }
 

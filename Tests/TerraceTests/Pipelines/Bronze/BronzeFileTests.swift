@@ -37,6 +37,22 @@ struct BronzeFileTests {
         }
     }
 
+    @Test func ndjsonRecordsTheSchemaSettlesLandAsTheirOwnText() async throws {
+        try await BronzeHarness.with { h in
+            let text = "{\"id\": 1, \"cart\": {\"items\": [{\"sku\": \"a\"}]}}\n{\"id\": 2, \"cart\": {\"items\": [{\"sku\": \"b\"}, {\"sku\": \"c\"}]}}\n"
+            let path = try write(text, "carts.jsonl")
+            let result = await h.succeed(.file("carts", FileSource(path, format: .ndjson)))
+            #expect(result.records == 2)
+            let part = "raw/carts/dt=2024-03-01/run=\(result.runID)/part-00000.jsonl.gz"
+            let lines = try GzipReader.decompress(try await h.object(part)).split(separator: 0x0A).map { String(decoding: $0, as: UTF8.self) }
+            // The first taught the schema (parsed, keys sorted); the second came as it was.
+            #expect(lines.count == 2)
+            #expect(lines[1].hasPrefix(#"{"id": 2, "cart": {"items": [{"sku": "b"}, {"sku": "c"}]},"_ingested_at":"#), "\(lines[1])")
+            let rows = try await h.rows("SELECT id, ARRAY_LENGTH(cart.items) FROM bronze.carts ORDER BY id")
+            #expect(rows == [["1", "1"], ["2", "2"]])
+        }
+    }
+
     @Test func aJSONArrayOverHTTP() async throws {
         try await BronzeHarness.with { h in
             let result = await h.succeed(.file("catalogue", FileSource(h.api.base + "/files/items.json", format: .jsonArray)))
