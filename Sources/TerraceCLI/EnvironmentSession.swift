@@ -175,6 +175,11 @@ struct EnvironmentSession {
         } catch let exit as ExitCode {
             await session.close()
             throw exit
+        } catch let usage as ArgumentParser.ValidationError {
+            // A usage error found once the project is read (an unknown --select): exit 64.
+            await session.close()
+            console.error(usage.message)
+            throw ExitCode.validationFailure
         } catch {
             await session.close()
             console.error(describe(error))

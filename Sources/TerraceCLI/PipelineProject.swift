@@ -1,3 +1,4 @@
+import ArgumentParser
 import TerraceDSL
 import TerraceEngine
 import TerraceJSON
@@ -88,7 +89,8 @@ struct PipelineProject {
         do {
             return try graph.select(selections)
         } catch {
-            throw EngineError("--select: " + error.description)
+            // A usage error (exit 64), as the command line's own.
+            throw ArgumentParser.ValidationError("--select: " + error.description)
         }
     }
 

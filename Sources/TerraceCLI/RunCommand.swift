@@ -20,7 +20,8 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run the pipelines: ingest bronze sources into the lake and BigQuery.",
         discussion: """
-            Selection (repeatable): layer:bronze, source:NAME, or NAME. Without --select, everything runs.
+            Selection (repeatable): layer:bronze|silver|gold, source:NAME, tag:TAG, a model or source NAME, with +NAME
+            for its upstream and NAME+ for its downstream. Without --select, everything runs: bronze, then the models.
             Each source's run id is a hash of environment, source and --date, so running the same date again
             replaces what it wrote; --run-id names a run yourself.
             """
@@ -28,7 +29,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var environment: EnvironmentOptions
 
-    @Option(name: .customLong("select"), help: "What to run: layer:bronze, source:NAME or NAME (repeatable).")
+    @Option(name: .customLong("select"), help: "What to run: layer:L, source:NAME, tag:TAG, NAME, +NAME, NAME+ (repeatable).")
     var selections: [String] = []
 
     @Option(help: ArgumentHelp("The run's logical date (default: today, UTC).", valueName: "YYYY-MM-DD"))

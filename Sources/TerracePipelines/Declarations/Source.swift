@@ -115,8 +115,9 @@ public enum WriteDisposition: Sendable, Equatable {
     case replace
     /// This run's records are added; running the same run again replaces what it added.
     case append
-    /// Rows are upserted on the primary key (a staging table, then MERGE); the latest record of
-    /// a key in a run wins.
+    /// Rows are upserted on the primary key (a staging table, then MERGE). A record without its
+    /// key (missing or null) is a bad record. When one run holds a key several times, one of its
+    /// records is kept: which one is not defined (a load job keeps no order).
     case merge(primaryKey: [String])
     /// Each run adds a dated copy (`_snapshot_date`, the run's logical date, partitioning the
     /// table by day); running a date again replaces that date's copy.

@@ -59,10 +59,12 @@ struct HTTPReader: Sendable {
             var extra: [(String, String)] = []
             if let sizeParameter, let size { extra.append((sizeParameter, String(size))) }
             var number = start
+            var previous: Int?
             while true {
                 let page = try await fetch(url, parameters + extra + [(parameter, String(number))], headers)
                 let found = try records(page, url, number - start + 1)
                 if found.isEmpty { return }
+                try checkAdvanced(found, after: &previous, url, number - start + 1, "the page parameter \(parameter)")
                 try await deliver(found, location(url, number - start + 1))
                 if let totalPages, let total = JSONPath.text(totalPages, in: page.body).flatMap({ Int($0) }) {
                     // The API says how many pages: fetch the rest at once.
@@ -75,10 +77,12 @@ struct HTTPReader: Sendable {
         case .offset(let offsetParameter, let limitParameter, let limit, let totalPath):
             var offset = 0
             var pageNumber = 1
+            var previous: Int?
             while true {
                 let page = try await fetch(url, parameters + [(limitParameter, String(limit)), (offsetParameter, String(offset))], headers)
                 let found = try records(page, url, pageNumber)
                 if found.isEmpty { return }
+                try checkAdvanced(found, after: &previous, url, pageNumber, "the offset parameter \(offsetParameter)")
                 try await deliver(found, location(url, pageNumber))
                 offset += limit
                 pageNumber += 1
@@ -93,9 +97,11 @@ struct HTTPReader: Sendable {
         case .cursor(let parameter, let next):
             var cursor: String?
             var pageNumber = 1
+            var previous: Int?
             while true {
                 let page = try await fetch(url, parameters + (cursor.map { [(parameter, $0)] } ?? []), headers)
                 let found = try records(page, url, pageNumber)
+                if !found.isEmpty { try checkAdvanced(found, after: &previous, url, pageNumber, "the cursor parameter \(parameter)") }
                 if !found.isEmpty { try await deliver(found, location(url, pageNumber)) }
                 guard !found.isEmpty, let following = JSONPath.text(next, in: page.body), following != cursor else { return }
                 cursor = following
@@ -115,15 +121,34 @@ struct HTTPReader: Sendable {
         var current = url
         var query = parameters
         var pageNumber = 1
+        var previous: Int?
         while true {
             let page = try await fetch(current, query, headers)
             let found = try records(page, current, pageNumber)
+            if !found.isEmpty { try checkAdvanced(found, after: &previous, current, pageNumber, "the next page's URL") }
             if !found.isEmpty { try await deliver(found, location(current, pageNumber)) }
             guard !found.isEmpty, let following = next(page) else { return }
             current = Self.resolve(following, against: current)
             query = []  // the next URL carries its own parameters
             pageNumber += 1
         }
+    }
+
+    /// Stops a read that would never end: page `number` holding exactly the records of the page
+    /// before means the API ignores `what` (or the declaration names the wrong parameter).
+    private func checkAdvanced(_ found: RecordBatch, after previous: inout Int?, _ url: String, _ number: Int, _ what: String) throws {
+        var hasher = Hasher()
+        switch found {
+        case .parsed(let records): hasher.combine(records)
+        case .raw(let records):
+            hasher.combine(records.ranges.count)
+            for range in records.ranges { records.bytes[range].withUnsafeBytes { hasher.combine(bytes: $0) } }
+        }
+        let fingerprint = hasher.finalize()
+        defer { previous = fingerprint }
+        guard fingerprint == previous else { return }
+        throw PipelineError("source \(source): page \(number) of \(Self.withoutQuery(url)) holds the same records as page \(number - 1), so the API "
+                                + "seems to ignore \(what) and the read would never end; check the source's pagination against the API's")
     }
 
     /// Fetches `pages` (query, page number) at most `parallelism` at a time.
@@ -198,6 +223,8 @@ struct HTTPReader: Sendable {
         if let raw = fetched.raw { return .raw(raw) }
         let page = fetched.body
         let found = spec.records.map { JSONPath.find($0, in: page) } ?? page
+        // Many APIs answer null rather than [] past the last page.
+        if case .null? = found, spec.records != nil { return .parsed([]) }
         guard case .array(let elements)? = found else {
             let keys = page.objectValue.map { " (its keys: \($0.keys.sorted().joined(separator: ", ")))" } ?? ""
             throw PipelineError("source \(source): page \(number) of \(Self.withoutQuery(url)) has no array of records at "

@@ -287,6 +287,8 @@ final class SourceSink: @unchecked Sendable {
     private var scanner = JSONScanner()
     /// The incremental cursor's column, if any.
     private let incrementalField: String?
+    /// The primary key's columns of a merge source (each record must have them, not null).
+    private let primaryKey: [String]
     private var bad: [RejectedRecord] = []
     private var cursor: JSON?
     private let ingestedAt: String
@@ -313,6 +315,7 @@ final class SourceSink: @unchecked Sendable {
         case .postgres(let spec): spec.cursor.map(SchemaTracker.columnName)
         case .file: nil
         }
+        primaryKey = if case .merge(let key) = source.disposition { key.map(SchemaTracker.columnName) } else { [] }
         ingestedAt = Timestamp.rfc3339(micros: options.startedAt, fractionDigits: 6)
         var fields: [(String, JSON)] = [("_ingested_at", .string(ingestedAt)), ("_run_id", .string(runID)), ("_source", .string(source.name))]
         if source.disposition == .periodic { fields.append(("_snapshot_date", .string(options.logicalDate))) }
@@ -373,6 +376,8 @@ final class SourceSink: @unchecked Sendable {
         return text.withUnsafeBufferPointer { bytes in
             guard scanner.scanObject(bytes), !scanner.hasLineBreak, !scanner.hasStrayNul,
                   tracker.admitsUnchanged(scanner.members, in: bytes) else { return nil }
+            // A key field spelled otherwise, or absent: the parsed path decides.
+            for key in primaryKey where !scanner.members.contains(where: { bytes[$0.key].elementsEqual(key.utf8) }) { return nil }
             var value: JSON?
             if let field = incrementalField, let member = scanner.members.first(where: { bytes[$0.key].elementsEqual(field.utf8) }) {
                 value = JSONScanner.scalar(member.kind, member.value, in: bytes)
@@ -391,13 +396,21 @@ final class SourceSink: @unchecked Sendable {
             try reject(rejected)
             return
         } catch let error as PipelineError {
-            throw error
+            // The tracker's errors (a type change) say what and where; the source is named here.
+            throw error.description.hasPrefix("source ") ? error : PipelineError("source \(source.name): \(error.description)")
         } catch let reserved as ReservedColumn {
             throw PipelineError("source \(source.name): field \(reserved.field) (\(reserved.location)) has the name of a column Terrace adds to every "
                                     + "bronze row (\(Self.metadataColumns(source).joined(separator: ", "))); rename it in the source's transform; "
                                     + "nothing was loaded")
         } catch {
             try reject(RejectedRecord(location: place, message: "the transform failed: \(error)"))
+            return
+        }
+        if let missing = primaryKey.first(where: { key in
+            admitted.objectValue?.first(where: { $0.key.lowercased() == key.lowercased() }).map { $0.value.isNull } ?? true
+        }) {
+            try reject(RejectedRecord(location: place, message: "its primary key field \(missing) is missing or null, and a merge source finds "
+                                          + "each record's row by its key (drop such records, or fill the key, in the source's transform)"))
             return
         }
         if let field = incrementalField, let value = admitted[field], !value.isNull { advanceCursor(value) }

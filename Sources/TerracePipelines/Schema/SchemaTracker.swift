@@ -325,18 +325,20 @@ public struct SchemaTracker: Sendable {
             try check(value, against: type, path: path, location: location)
             return value
         }
+        if node.sample == nil, carriesNothing(value) {
+            // An empty array or object (or one of nulls): nothing to learn. Until the field has
+            // a type it lands as if absent (BigQuery keeps an empty array and a missing one alike,
+            // and a field's first `{}` would otherwise fix it as JSON for good).
+            changed = true
+            return nil
+        }
         let (kind, repeated) = infer(value)
         if repeated, case .array(let elements) = value, let index = elements.firstIndex(of: .null) {
             throw RejectedRecord(location: location, message: "field \(path) holds a null at [\(index)], and a BigQuery array cannot hold NULL "
                                      + "(drop nulls from it in the source's transform)")
         }
         guard let kind else {
-            // An empty array: nothing to learn. Until the field has a type it lands as if absent
-            // (BigQuery keeps an empty array and a missing one alike).
-            if node.sample == nil {
-                changed = true
-                return nil
-            }
+            // An empty array of a field with a type.
             guard node.repeated || node.type == .json else {
                 throw PipelineError("field \(path) changed type: it was \(describe(node.type, node.repeated)) (first in \(node.sample ?? "?")), "
                                         + "but \(location) has an empty array (\(sample().prefix(200))); fix the source or declare the column")
@@ -353,6 +355,7 @@ public struct SchemaTracker: Sendable {
                                     + "but \(location) has \(describe(kind, repeated)) (\(sample().prefix(200))); fix the source or declare the column")
         } else if case .scalar("INTEGER") = node.type, case .scalar("FLOAT") = kind {
             node.type = kind
+            node.sample = String(sample().prefix(200))  // the record that made it FLOAT, for conflict messages
             schemaChanged = true
         }
         guard case .record = node.type else { return value }
@@ -408,6 +411,17 @@ public struct SchemaTracker: Sendable {
                                      + "in the source's transform")
         }
         return name
+    }
+
+    /// Whether `value` holds no data to learn a type from: null, an empty array, or an object
+    /// whose members carry nothing.
+    static func carriesNothing(_ value: JSON) -> Bool {
+        switch value {
+        case .null: true
+        case .array(let elements): elements.isEmpty
+        case .object(let members): members.values.allSatisfy(carriesNothing)
+        default: false
+        }
     }
 
     /// The type a value suggests, and whether it is an array of it (nil: an empty array).

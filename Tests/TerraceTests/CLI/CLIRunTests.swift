@@ -58,7 +58,7 @@ struct CLIRunTests {
         try await withCloud { cloud in
             let dir = try await project(cloud, url: "http://127.0.0.1:9/items")
             let run = try await FixtureBinary.run(["run", "--env", "fx", "--select", "source:nope"], in: dir)
-            #expect(run.status == 1)
+            #expect(run.status == 64)  // a usage error
             #expect(run.output.hasPrefix("Error: --select: selector 'source:nope' matches nothing"), "\(run.output)")
             #expect(run.output.contains("sources: items, line_items"), "\(run.output)")
         }
