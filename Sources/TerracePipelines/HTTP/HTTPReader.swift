@@ -214,7 +214,12 @@ struct HTTPReader: Sendable {
             do {
                 return Page(body: try JSON.parse(result.body), link: result.header("link"))
             } catch {
-                throw PipelineError("source \(source): GET \(shown) did not answer JSON (\(error)): \(Self.excerpt(result.body))")
+                let text = "\(error)"
+                if text.contains("too big integer") || text.contains("real number overflow") {
+                    throw PipelineError("source \(source): GET \(shown) answered a number beyond what Terrace reads (\(text)): integers must fit "
+                                            + "in 64 bits and other numbers in a double; the page was not loaded")
+                }
+                throw PipelineError("source \(source): GET \(shown) did not answer JSON (\(text)): \(Self.excerpt(result.body))")
             }
         }
     }
