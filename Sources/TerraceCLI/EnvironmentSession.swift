@@ -45,7 +45,9 @@ struct EnvironmentSession {
     private let embedded: LocalCloud?
 
     /// Opens `options.env` in `projectDirectory`; every problem is one `EngineError` sentence.
-    static func open(_ options: EnvironmentOptions, projectDirectory: String = ".",
+    /// `modelsOptional`: models that do not load leave the views out instead of failing (the
+    /// command reports them itself when it needs the models: `run` of bronze sources does not).
+    static func open(_ options: EnvironmentOptions, projectDirectory: String = ".", modelsOptional: Bool = false,
                      declare: (Environment) -> Stack = Declarations.stack) async throws -> EnvironmentSession {
         let configuration: EnvironmentConfiguration
         do {
@@ -57,8 +59,14 @@ struct EnvironmentSession {
         do {
             stack = try ValidatedStack(configuration: configuration, declare: declare)
             // The models' views are declarations too: they join the graph that plan and apply cover.
-            let views = try PipelineProject.load(environment: configuration.environment, resources: stack.resources,
+            let views: [View]
+            do {
+                views = try PipelineProject.load(environment: configuration.environment, resources: stack.resources,
                                                  projectDirectory: projectDirectory).views
+            } catch let error as EngineError {
+                guard modelsOptional else { throw error }
+                views = []
+            }
             if !views.isEmpty {
                 stack = try ValidatedStack(configuration: configuration) { env in Stack(declarations: declare(env).declarations + views) }
             }
@@ -159,11 +167,11 @@ struct EnvironmentSession {
     }
 
     /// Opens the session, runs `body`, closes it; prints any error as one sentence and exits 1.
-    static func run<T>(_ options: EnvironmentOptions, _ body: (EnvironmentSession) async throws -> T) async throws -> T {
+    static func run<T>(_ options: EnvironmentOptions, modelsOptional: Bool = false, _ body: (EnvironmentSession) async throws -> T) async throws -> T {
         let console = Console.standard
         let session: EnvironmentSession
         do {
-            session = try await open(options)
+            session = try await open(options, modelsOptional: modelsOptional)
         } catch {
             console.error(describe(error))
             throw ExitCode.failure

@@ -68,17 +68,32 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console.standard
         let started = TimeSource.live.now()
-        let (sources, nodes) = try await EnvironmentSession.run(environment) { session -> ([SourceRunResult], [NodeRunResult]) in
+        // A selection may be bronze sources alone, which run whatever state the models are in.
+        let (sources, nodes) = try await EnvironmentSession.run(environment, modelsOptional: !selections.isEmpty) {
+            session -> ([SourceRunResult], [NodeRunResult]) in
             let configuration = session.configuration
             let env = configuration.environment
-            let pipelines = try PipelineProject.load(environment: env, resources: session.engine.resources)
-            let bronze = pipelines.bronze
-            let selected = try pipelines.select(selections)
+            let loaded: PipelineProject?
+            var bronzeOnly: [Source]?
+            do {
+                loaded = try PipelineProject.load(environment: env, resources: session.engine.resources)
+            } catch {
+                // Ingestion does not wait on a model being edited: a selection of bronze sources
+                // alone runs them, and says why the models were left.
+                guard let only = Self.bronzeSources(selections, Declarations.bronze(env)) else { throw error }
+                let count = "\(error)".split(separator: "\n").last.map(String.init) ?? ""
+                console.line(console.styled("Warning: ", .yellow) + "the models under pipelines/ do not compile (\(count)); running the selected "
+                                 + "bronze sources only (`terrace deploy --env \(self.environment.env)` shows the problems)")
+                loaded = nil
+                bronzeOnly = only
+            }
+            let bronze = loaded?.bronze ?? Declarations.bronze(env)
+            let selected = try loaded?.select(selections) ?? []
             for name in configuration.sources.keys where name != "*" && bronze.source(name) == nil {
                 throw EngineError("\(configuration.file): sources.\(name) overrides a source that is not declared "
                                       + "(declared: \(bronze.sources.map(\.name).joined(separator: ", ")))")
             }
-            let sources = pipelines.sources(in: selected)
+            let sources = bronzeOnly ?? loaded?.sources(in: selected) ?? []
             let models = selected.filter { !ModelRunner.isSource($0) }
             if sources.isEmpty && models.isEmpty {
                 console.line("Nothing to run: the selection matches no source or model.")
@@ -103,7 +118,7 @@ struct RunCommand: AsyncParsableCommand {
                     results.append(result)
                 }
             }
-            guard !models.isEmpty else { return (results, []) }
+            guard !models.isEmpty, let pipelines = loaded else { return (results, []) }
             let failed = Set(results.filter { $0.status == .error }.map { NodeID.source($0.source) })
             // The local cloud evaluates a view for every query that reads it: a view read by several
             // nodes is copied once for the run. On BigQuery that would be an extra write.
@@ -121,6 +136,23 @@ struct RunCommand: AsyncParsableCommand {
         if sources.contains(where: { $0.status == .error }) || nodes.contains(where: { $0.status == .error || $0.status == .fail }) {
             throw ExitCode.failure
         }
+    }
+
+    /// The bronze sources `selections` name when they name nothing else (`layer:bronze`,
+    /// `source:NAME`, or a declared source's name); nil otherwise, or without a selection.
+    static func bronzeSources(_ selections: [String], _ bronze: Bronze) -> [Source]? {
+        guard !selections.isEmpty else { return nil }
+        var names: Set<String> = []
+        for selection in selections {
+            if selection == "layer:bronze" {
+                names.formUnion(bronze.sources.map(\.name))
+            } else if let source = bronze.source(selection.hasPrefix("source:") ? String(selection.dropFirst("source:".count)) : selection) {
+                names.insert(source.name)
+            } else {
+                return nil
+            }
+        }
+        return bronze.sources.filter { names.contains($0.name) }
     }
 
     /// Source overrides with `local:/path` URLs pointed at the environment's local cloud (its

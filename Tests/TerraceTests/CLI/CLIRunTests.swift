@@ -54,6 +54,24 @@ struct CLIRunTests {
         await api.stop()
     }
 
+    @Test func aBronzeSelectionRunsWhileAModelDoesNotCompile() async throws {
+        let api = try await FixtureAPI.start()
+        try await withCloud { cloud in
+            let dir = try await project(cloud, url: api.base + "/offset/items")
+            try FileManager.default.createDirectory(atPath: dir + "/pipelines/silver", withIntermediateDirectories: true)
+            try "-- materialized: view\nSELEC 1\n".write(toFile: dir + "/pipelines/silver/broken.sql", atomically: true, encoding: .utf8)
+            let run = try await FixtureBinary.run(["run", "--env", "fx", "--select", "source:items", "--date", "2024-03-01"], in: dir)
+            #expect(run.status == 0, "\(run.output)")
+            #expect(run.output.contains("Warning: the models under pipelines/ do not compile"), "\(run.output)")
+            #expect(run.output.contains("items: ok, 250 records"))
+            // A selection with the models in it stops at the model's problem.
+            let all = try await FixtureBinary.run(["run", "--env", "fx", "--date", "2024-03-01"], in: dir)
+            #expect(all.status == 1)
+            #expect(all.output.hasPrefix("Error: pipelines/silver/broken.sql"), "\(all.output)")
+        }
+        await api.stop()
+    }
+
     @Test func aSelectionOfAnUndeclaredSourceNamesTheDeclaredOnes() async throws {
         try await withCloud { cloud in
             let dir = try await project(cloud, url: "http://127.0.0.1:9/items")
