@@ -110,10 +110,9 @@ struct MergeExecution {
     }
 
     /// The rows INSERT clauses add for the source rows no target row matched, in source order.
-    /// Answers whether there are any clauses to insert with.
-    private func stageInserts() throws -> Bool {
+    private func stageInserts() throws -> Inserts {
         let clauses = numbered { if case .insert = $0.action { true } else { false } }
-        guard !clauses.isEmpty else { return false }
+        guard !clauses.isEmpty else { return .none }
         try db.execute("CREATE TEMP TABLE bq_merge_unmatched (_sid, _clause)")
         try db.execute("""
             INSERT INTO \(Self.unmatched) SELECT _sid, _clause FROM (
@@ -121,6 +120,11 @@ struct MergeExecution {
               WHERE \(MergePlan.sourceAlias).rowid NOT IN (SELECT _sid FROM \(Self.pairs))
             ) WHERE _clause > 0
             """)
+        // One INSERT clause of the source's own columns (a bronze run's rows): the rows are read
+        // from the staged source when they are applied, which nothing changes before then.
+        if clauses.count == 1, case .insert(let values) = clauses[0].clause.action, values.allSatisfy(Self.readsOnlyTheSource) {
+            return .direct(values)
+        }
         let values = plan.targetColumns.indices.map { index in
             var cases = ""
             for (number, clause) in clauses {
@@ -134,7 +138,25 @@ struct MergeExecution {
             INSERT INTO \(Self.inserts) SELECT \(values.joined(separator: ", "))
             FROM \(Self.unmatched) AS n JOIN \(sourceItem) ON \(MergePlan.sourceAlias).rowid = n._sid ORDER BY n._sid
             """)
-        return true
+        return .staged
+    }
+
+    /// What ``stageInserts()`` decided.
+    enum Inserts {
+        case none
+        /// Staged in ``inserts``.
+        case staged
+        /// Each target column's value, read from the staged source at apply time.
+        case direct([String])
+    }
+
+    /// Whether an INSERT value is a staged source column or NULL.
+    static func readsOnlyTheSource(_ value: String) -> Bool {
+        if value == "NULL" { return true }
+        let prefix = MergePlan.sourceAlias + ".c"
+        guard value.hasPrefix(prefix) else { return false }
+        let digits = value.dropFirst(prefix.count)
+        return !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber)
     }
 
     // MARK: Applying
@@ -151,10 +173,20 @@ struct MergeExecution {
         return try changed("DELETE FROM \(rows) WHERE _row IN (SELECT _tid FROM \(Self.actions) WHERE _clause IN (\(numbers.joined(separator: ", "))))")
     }
 
-    private func applyInserts(_ staged: Bool) throws -> Int64 {
-        guard staged, !plan.targetColumns.isEmpty else { return 0 }
+    private func applyInserts(_ inserts: Inserts) throws -> Int64 {
+        guard !plan.targetColumns.isEmpty else { return 0 }
         let targets = plan.targetColumns.map(SQLText.identifier).joined(separator: ", ")
-        return try changed("INSERT INTO \(rows) (\(targets)) SELECT \(insertColumns.joined(separator: ", ")) FROM \(Self.inserts) ORDER BY rowid")
+        switch inserts {
+        case .none:
+            return 0
+        case .staged:
+            return try changed("INSERT INTO \(rows) (\(targets)) SELECT \(insertColumns.joined(separator: ", ")) FROM \(Self.inserts) ORDER BY rowid")
+        case .direct(let values):
+            return try changed("""
+                INSERT INTO \(rows) (\(targets)) SELECT \(values.joined(separator: ", "))
+                FROM \(Self.unmatched) AS n JOIN \(sourceItem) ON \(MergePlan.sourceAlias).rowid = n._sid ORDER BY n._sid
+                """)
+        }
     }
 
     // MARK: Helpers
