@@ -46,7 +46,8 @@ struct DeployCommand: AsyncParsableCommand {
         let refusals = try await dryRun.check(missingSources: missing)
         guard refusals.isEmpty else {
             throw EngineError(refusals.map(\.description).joined(separator: "\n")
-                                  + "\n\(refusals.count) of \(pipelines.compiled.models.count) models did not pass the checks; nothing was deployed")
+                                  + "\n\(refusals.count) of \(pipelines.compiled.models.count) models and \(pipelines.compiled.tests.count) tests did not pass "
+                                  + "the checks; nothing was deployed")
         }
         let count = pipelines.compiled.models.count
         console.line("Checked \(count) model\(count == 1 ? "" : "s") and \(pipelines.compiled.tests.count) tests: every reference resolved, "

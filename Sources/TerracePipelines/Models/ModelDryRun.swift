@@ -3,10 +3,13 @@ import GoogleCloud
 import TerraceJSON
 import TerraceModels
 
-/// The deploy's check of every model: each compiled query dry-run against the environment's
-/// BigQuery, in dependency order, so a model BigQuery (or the local engine) refuses stops the
-/// deploy before anything changes. A model whose upstream model has no table yet (never run) is
-/// checked against that model's dry-run schema, standing in as an empty typed subquery.
+/// The deploy's check of every model and data test: each compiled query dry-run against the
+/// environment's BigQuery, in dependency order, so a model BigQuery (or the local engine) refuses
+/// stops the deploy before anything changes. An upstream model is read as the deploy and the
+/// next run will leave it: a view or a table (which every run rebuilds) as its pending query's
+/// dry-run schema, standing in as an empty typed subquery — not as the view now deployed, which
+/// would pass a change that breaks its readers and refuse the fix; an incremental or scd2 table
+/// as it is, or as its stand-in when it has not been built yet.
 public struct ModelDryRun: Sendable {
     let jobs: BigQueryJobs
     let project: CompiledProject
@@ -18,7 +21,7 @@ public struct ModelDryRun: Sendable {
         self.graph = graph
     }
 
-    /// A model BigQuery refused: the model's file and BigQuery's message.
+    /// A model (or data test) BigQuery refused: its file and BigQuery's message.
     public struct Refusal: Sendable, CustomStringConvertible {
         public var model: String
         public var file: String
@@ -26,9 +29,11 @@ public struct ModelDryRun: Sendable {
         /// The model file's line and column BigQuery's message points at, when it points.
         public var line: Int? = nil
         public var column: Int? = nil
+        /// `model` or `test`.
+        public var kind = "model"
         public var description: String {
             let location = line.map { ":\($0)" + (column.map { ":\($0)" } ?? "") } ?? ""
-            return "\(file)\(location): model \(model) does not dry-run: \(message)"
+            return "\(file)\(location): \(kind) \(model) does not dry-run: \(message)"
         }
     }
 
@@ -54,11 +59,7 @@ public struct ModelDryRun: Sendable {
                 continue
             }
             var sql = StandInText(compiled.sql)
-            for case .model(let parent) in upstream {
-                guard let parentModel = project.model(named: parent), let schema = schemas[parent],
-                      try await !exists(parentModel) else { continue }
-                sql.replace("`\(parentModel.project).\(parentModel.dataset).\(parent)`", with: Self.standIn(schema))
-            }
+            try await standIn(upstream.compactMap { if case .model(let parent) = $0 { parent } else { nil } }, schemas: schemas, in: &sql)
             do {
                 let job = try await jobs.bigquery.post("\(jobs.projectPath)/jobs", body: [
                     "configuration": ["query": ["query": .string(sql.text), "useLegacySql": false], "dryRun": true],
@@ -76,7 +77,42 @@ public struct ModelDryRun: Sendable {
                 unchecked.insert(name)
             }
         }
+        // The data tests, each on its models as the run will leave them.
+        for compiled in project.tests {
+            let models = project.models.filter { compiled.failuresQuery.contains($0.table) }.map(\.model.name)
+            guard !models.contains(where: unchecked.contains) else { continue }  // its model's refusal says it
+            var sql = StandInText(compiled.failuresQuery)
+            try await standIn(models, schemas: schemas, in: &sql)
+            do {
+                _ = try await jobs.bigquery.post("\(jobs.projectPath)/jobs", body: [
+                    "configuration": ["query": ["query": .string(sql.text), "useLegacySql": false], "dryRun": true],
+                    "jobReference": ["projectId": .string(jobs.project), "location": .string(jobs.location)],
+                ])
+            } catch let error as GoogleAPIError where error.status == 400 || error.status == 404 {
+                let message = Self.located(error.message)?.0 ?? error.message
+                refusals.append(Refusal(model: compiled.test.name, file: "\(compiled.test.file):\(compiled.test.line)", message: message, kind: "test"))
+            }
+        }
         return refusals
+    }
+
+    /// Replaces in `sql` each of `models` the next run rebuilds (or has not built yet) by its
+    /// pending query's stand-in.
+    private func standIn(_ models: [String], schemas: [String: [JSON]], in sql: inout StandInText) async throws {
+        for parent in models {
+            guard let parentModel = project.model(named: parent), let schema = schemas[parent] else { continue }
+            let rebuilt = switch parentModel.model.config.materialization {
+            case .view, .table: true
+            case .incremental, .scd2: false
+            }
+            if !rebuilt, try await exists(parentModel) { continue }
+            var fields = schema
+            if case .scd2 = parentModel.model.config.materialization {
+                // The history table: the model's columns and its version columns.
+                fields += [["name": "valid_from", "type": "TIMESTAMP"], ["name": "valid_to", "type": "TIMESTAMP"], ["name": "is_current", "type": "BOOLEAN"]]
+            }
+            sql.replace("`\(parentModel.project).\(parentModel.dataset).\(parent)`", with: Self.standIn(fields))
+        }
     }
 
     private func exists(_ model: CompiledModel) async throws -> Bool {

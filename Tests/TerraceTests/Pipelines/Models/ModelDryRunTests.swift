@@ -9,12 +9,15 @@ import TerraceModels
 /// in for themselves, and a refusal names the model file's own line and column.
 @Suite(.serialized)
 struct ModelDryRunTests {
-    func refusals(_ files: [(path: String, text: String)], bronze: Bool = true) async throws -> [ModelDryRun.Refusal] {
+    func refusals(_ files: [(path: String, text: String)], bronze: Bool = true, deployedView: String? = nil) async throws -> [ModelDryRun.Refusal] {
         var answer: [ModelDryRun.Refusal] = []
         try await withCloud { cloud in
             for dataset in ["bronze", "silver", "gold"] { try await BQ.createDataset(cloud, dataset) }
             if bronze {
                 try await BQ.createTable(cloud, "bronze", "items", ["schema": BQ.schema(BQ.field("id", "INTEGER"), BQ.field("name", "STRING"))])
+            }
+            if let deployedView {
+                try await BQ.createTable(cloud, "silver", "stg_items", ["view": ["query": .string(deployedView), "useLegacySql": false]])
             }
             let google = GoogleCloud(endpoints: .localCloud(cloud.base), credentials: nil, project: BQ.project)
             let project = try ModelProject.load(files: files)
@@ -44,6 +47,28 @@ struct ModelDryRunTests {
         #expect(refusal.line == 3)
         #expect(refusal.column == 34, "the column of `nope` in the file, not in the compiled SQL")
         #expect(refusal.description == "pipelines/gold/broken.sql:3:34: model broken does not dry-run: Unrecognized name: nope")
+    }
+
+    @Test func aViewsReadersAreCheckedAgainstItsPendingQueryNotTheDeployedView() async throws {
+        let reader: (path: String, text: String) = ("pipelines/gold/dim_items.sql", "SELECT id, email FROM ref('stg_items')")
+        // The deployed view has `email`; the change renames it: its reader is refused now, not at the next run.
+        let renamed: (path: String, text: String) = ("pipelines/silver/stg_items.sql", "SELECT id, name AS address FROM source('bronze', 'items')")
+        let refused = try await refusals([renamed, reader], deployedView: "SELECT id, name AS email FROM `\(BQ.project).bronze.items`")
+        #expect(refused.map(\.model) == ["dim_items"], "\(refused)")
+        #expect(refused.first?.message.contains("email") == true, "\(refused)")
+        // The deployed view lost `email`; the fix brings it back: the fix deploys.
+        let fixed: (path: String, text: String) = ("pipelines/silver/stg_items.sql", "SELECT id, name AS email FROM source('bronze', 'items')")
+        let passed = try await refusals([fixed, reader], deployedView: "SELECT id, name AS address FROM `\(BQ.project).bronze.items`")
+        #expect(passed.isEmpty, "\(passed)")
+    }
+
+    @Test func aDataTestIsDryRunToo() async throws {
+        let model = "-- test: not_null(id)\n-- test: not_null(no_such_column)\nSELECT id, name FROM source('bronze', 'items')"
+        let found = try await refusals([("pipelines/silver/stg_items.sql", model)])
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.kind == "test")
+        #expect(found.first?.description.hasPrefix("pipelines/silver/stg_items.sql:2: test stg_items.not_null_no_such_column does not dry-run: ") == true,
+                "\(found)")
     }
 
     @Test func aModelOverAMissingBronzeTableSaysToRunBronzeFirstAndStopsItsDescendants() async throws {
