@@ -34,6 +34,9 @@ struct ScopeColumn: Sendable {
     var sql: String
     /// Whether `*` shows it (not the struct value of an UNNEST of STRUCTs, whose fields it shows).
     var inStar = true
+    /// A side's own column of a `JOIN … USING` name: reachable only through its range variable
+    /// (`a.k`, `a.*`); the unqualified name and `*` mean the merged column.
+    var hiddenByUsing = false
 }
 
 /// The names a query's expressions can use: the columns of its FROM clause, and those of the
@@ -59,7 +62,7 @@ final class Scope {
 
     /// The column called `name`, unique across range variables; throws on ambiguity.
     func column(_ name: String, at location: SourceLocation) throws(QueryError) -> ScopeColumn? {
-        let matches = columns.filter { $0.name.lowercased() == name.lowercased() }
+        let matches = columns.filter { !$0.hiddenByUsing && $0.name.lowercased() == name.lowercased() }
         if matches.count > 1 {
             throw QueryError.at(location, "Column name \(name) is ambiguous")
         }

@@ -164,7 +164,7 @@ extension Translator {
         var rest = components.dropFirst()
         if components.count >= 2, let range = context.scope.range(components[0].name) {
             let name = components[1].name
-            guard let column = range.first(where: { $0.name.lowercased() == name.lowercased() || $0.name.lowercased() == "\u{0}" + name.lowercased() }) else {
+            guard let column = range.first(where: { $0.name.lowercased() == name.lowercased() }) else {
                 throw .at(components[1].location, "Name \(name) not found inside \(components[0].name)")
             }
             found = column

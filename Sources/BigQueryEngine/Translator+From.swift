@@ -68,8 +68,8 @@ extension Translator {
                 var conditions: [String] = []
                 var merged: [ScopeColumn] = []
                 for name in names {
-                    let matchingLeft = leftColumns.filter { $0.name.lowercased() == name.name.lowercased() }
-                    let matchingRight = rightScope.columns.filter { $0.name.lowercased() == name.name.lowercased() }
+                    let matchingLeft = leftColumns.filter { !$0.hiddenByUsing && $0.name.lowercased() == name.name.lowercased() }
+                    let matchingRight = rightScope.columns.filter { !$0.hiddenByUsing && $0.name.lowercased() == name.name.lowercased() }
                     guard let l = matchingLeft.first, let r = matchingRight.first else {
                         throw .at(name.location, "Column \(name.name) in USING clause not found on \(matchingLeft.isEmpty ? "left" : "right") side of join")
                     }
@@ -90,7 +90,7 @@ extension Translator {
                 scope.columns = merged + scope.columns.map { column in
                     guard usingNames.contains(column.name.lowercased()) else { return column }
                     var hidden = column
-                    hidden.name = "\u{0}" + column.name  // reachable only through its range variable
+                    hidden.hiddenByUsing = true
                     return hidden
                 }
                 return "\(left) \(keyword) \(right) ON " + conditions.joined(separator: " AND ")

@@ -117,7 +117,8 @@ extension Translator {
                 columns.append(EngineColumn(name, value.isNullLiteral ? .int64 : value.type))
                 context.aliases[name.lowercased()] = value
             case .star(let modifiers):
-                for column in try expandStar(scope.columns, modifiers, &context, at: item.location) {
+                // A USING name once, as the merged column: each side's own is left out.
+                for column in try expandStar(scope.columns.filter { !$0.hiddenByUsing }, modifiers, &context, at: item.location) {
                     items.append("\(column.sql) AS c\(columns.count)")
                     columns.append(EngineColumn(column.name, column.type))
                 }
