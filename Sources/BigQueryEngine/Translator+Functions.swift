@@ -37,6 +37,9 @@ extension Translator {
             arguments.append(try expression(argument, &context))
         }
         guard let resolution = FunctionLibrary.function(name, argumentTypes: arguments.map(\.resolutionType), safe: call.isSafe) else {
+            if !FunctionLibrary.isFunction(name), Self.bigQueryOnlyFunctions.contains(call.dottedName.uppercased()) {
+                throw .unsupported("\(call.dottedName.uppercased())()", at: call.name.location)
+            }
             throw .at(call.name.location, "Function not found: \(call.dottedName)")
         }
         return try resolved(resolution, arguments, at: location)
@@ -273,4 +276,17 @@ extension Translator {
         }
         return String(value)
     }
+}
+
+extension Translator {
+    /// Functions of BigQuery's reference the local engine does not have: calling one is "not
+    /// supported by the local BigQuery yet", not "Function not found", which would say the
+    /// model's SQL is wrong.
+    static let bigQueryOnlyFunctions: Set<String> = [
+        "APPROX_QUANTILES", "APPROX_TOP_COUNT", "APPROX_TOP_SUM", "ARRAY_CONCAT_AGG", "BIT_AND", "BIT_OR", "BIT_XOR",
+        "CORR", "COVAR_POP", "COVAR_SAMP", "STDDEV", "STDDEV_POP", "STDDEV_SAMP", "VAR_POP", "VAR_SAMP", "VARIANCE",
+        "MAX_BY", "MIN_BY", "HLL_COUNT.INIT", "HLL_COUNT.MERGE", "HLL_COUNT.MERGE_PARTIAL", "HLL_COUNT.EXTRACT",
+        "FORMAT", "RANGE_BUCKET", "DATE_BUCKET", "DATETIME_BUCKET", "TIMESTAMP_BUCKET", "CONTAINS_SUBSTR", "EDIT_DISTANCE",
+        "NORMALIZE", "NORMALIZE_AND_CASEFOLD",
+    ]
 }

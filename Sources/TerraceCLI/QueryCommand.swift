@@ -97,7 +97,8 @@ struct QueryCommand: AsyncParsableCommand {
         let text = cell.stringValue ?? ""
         switch field["type"]?.stringValue ?? "" {
         case "INTEGER": return Int64(text).map { .int($0) } ?? .string(text)
-        case "FLOAT": return Double(text).map { .double($0) } ?? .string(text)
+        // JSON has no infinity or NaN: BigQuery's own spelling ("Infinity", "-Infinity", "NaN") is kept.
+        case "FLOAT": return Double(text).flatMap { $0.isFinite ? .double($0) : nil } ?? .string(text)
         case "BOOLEAN": return .bool(text == "true")
         case "TIMESTAMP":
             // Asked for as int64 microseconds (exact); shown as RFC 3339, to the microsecond when

@@ -55,7 +55,7 @@ extension FunctionLibrary {
                 let body = function.body
                 try db.register(function: "bq_\(function.name)", arguments: -1, deterministic: function.deterministic) { arguments throws(SQLFunctionError) in
                     do {
-                        return try body(arguments)
+                        return try Self.checkedForNaN(body(arguments), function.name)
                     } catch let error as SQLFunctionError {
                         throw error
                     } catch let error as BigQueryFunctionError {
@@ -64,8 +64,8 @@ extension FunctionLibrary {
                         throw SQLFunctionError(String(describing: error))
                     }
                 }
-                try db.register(function: "bq_safe_\(function.name)", arguments: -1, deterministic: function.deterministic) { arguments in
-                    (try? body(arguments)) ?? .null
+                try db.register(function: "bq_safe_\(function.name)", arguments: -1, deterministic: function.deterministic) { arguments throws(SQLFunctionError) in
+                    try Self.checkedForNaN((try? body(arguments)) ?? .null, function.name)
                 }
             }
             // The statement's clock. Registered deterministic on purpose: SQLite then evaluates a
@@ -75,6 +75,19 @@ extension FunctionLibrary {
             try db.register(aggregate: "bq_string_agg", arguments: -1) { StringAggregator() }
             try DecimalAggregates.register(db)
             try db.register(function: "bq_now", arguments: 0, deterministic: true) { _ in .int(now()) }
+        }
+
+        /// `value`, unless it is NaN: SQLite stores NaN as NULL, so a NaN result would come back as
+        /// NULL where BigQuery answers NaN — a different answer, refused instead.
+        static func checkedForNaN(_ value: SQLValue, _ function: String) throws(SQLFunctionError) -> SQLValue {
+            if case .double(let number) = value, number.isNaN {
+                // The SQL name, without the overload's type suffix (`ieee_divide_f`).
+                var name = Substring(function)
+                while name.count > 2, name[name.index(name.endIndex, offsetBy: -2)] == "_" { name = name.dropLast(2) }
+                throw SQLFunctionError("\(name.uppercased()) gave NaN, which the local BigQuery cannot hold (its storage has no NaN): "
+                                           + "NaN is not supported by the local BigQuery yet")
+            }
+            return value
         }
 
         /// The system clock in microseconds since the epoch.

@@ -22,4 +22,11 @@ struct CLIQueryPollingTests {
             #expect(rows == [[1, "a"]])
         }
     }
+
+    @Test func anInfiniteFloatIsShownAsBigQuerySpellsIt() {
+        let field: JSON = ["name": "x", "type": "FLOAT"]
+        #expect(QueryCommand.value("Infinity", field: field) == "Infinity")
+        #expect(QueryCommand.value("-Infinity", field: field) == "-Infinity")
+        #expect(QueryCommand.value("1.5", field: field) == .double(1.5))
+    }
 }
