@@ -282,6 +282,12 @@ public struct ModelRunner: Sendable {
                 guard current?["type"]?.stringValue == "VIEW" else {
                     throw PipelineError("the view \(compiled.dataset).\(compiled.model.name) does not exist; deploy it with `terrace deploy` first")
                 }
+                // Its readers would be built from another query than the model's, unsaid.
+                if let deployed = current?["view"]?["query"]?.stringValue,
+                   deployed.trimmingCharacters(in: .whitespacesAndNewlines) != compiled.sql.trimmingCharacters(in: .whitespacesAndNewlines) {
+                    throw PipelineError("the view \(compiled.dataset).\(compiled.model.name) is not \(compiled.model.file) as it is now (the file, or a "
+                                            + "variable it reads, changed since the last deploy); deploy it with `terrace deploy` first")
+                }
                 _ = try await describe(compiled)
                 if copies.isPlanned(compiled.model.name) {
                     let tag = String(runID.unicodeScalars.map { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) ? Character($0) : "_" })

@@ -76,6 +76,19 @@ struct ModelRunnerTests {
         }
     }
 
+    @Test func aViewChangedSinceTheDeployFailsItsNodeInsteadOfFeedingItsReadersTheOldQuery() async throws {
+        try await withRunner(ids: [1, 2]) { _, make in
+            var changed = Self.files()
+            changed[0].text = Self.staging.replacingOccurrences(of: "price FROM", with: "price * 2 AS price FROM")
+            let runner = try make(changed)
+            let results = await runner.run(try everything(runner, changed))
+            #expect(status(results, "stg_items") == .error)
+            #expect(results.first { $0.name == "stg_items" }?.message?.contains("is not pipelines/silver/stg_items.sql as it is now") == true,
+                    "\(results)")
+            #expect(status(results, "fact_prices") == .skipped)
+        }
+    }
+
     @Test func aModelWhoseTestReadsAnotherModelStartsAfterThatModel() async throws {
         let checked = ("pipelines/gold/checked_items.sql", "-- test: relationships(id, ref('dim_items'), id)\nSELECT id FROM ref('stg_items')")
         try await withRunner(ids: [1, 2, 3]) { cloud, make in
