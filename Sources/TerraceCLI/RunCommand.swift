@@ -193,9 +193,16 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func writeResults(_ results: [SourceRunResult], _ nodes: [NodeRunResult], started: Double) throws -> String {
-        let path = self.results ?? ".terrace/runs/\(environment.env)/run_results.json"
+        try Self.writeResults(results, nodes, started: started, environment: environment.env, path: self.results)
+    }
+
+    /// Writes the run-results JSON (`terrace run`'s and `terrace test`'s) to `path` (default:
+    /// `.terrace/runs/<env>/run_results.json`); answers the path.
+    static func writeResults(_ results: [SourceRunResult], _ nodes: [NodeRunResult], started: Double, environment: String,
+                             path: String?) throws -> String {
+        let path = path ?? ".terrace/runs/\(environment)/run_results.json"
         let document: JSON = [
-            "environment": .string(environment.env),
+            "environment": .string(environment),
             "started_at": .string(Timestamp.rfc3339(micros: Int64(started * 1_000_000))),
             "elapsed_seconds": .double(((TimeSource.live.now() - started) * 1000).rounded() / 1000),
             "results": .array(results.map(\.json)),

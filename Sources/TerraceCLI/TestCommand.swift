@@ -19,10 +19,13 @@ struct TestCommand: AsyncParsableCommand {
     @Option(name: .customLong("select"), help: "Which models' tests, or which tests, to run (repeatable).")
     var selections: [String] = []
 
+    @Option(help: "Where to write the run-results JSON (default: .terrace/runs/<env>/run_results.json).")
+    var results: String?
+
     func run() async throws {
         let console = Console.standard
         let started = TimeSource.live.now()
-        let results = try await EnvironmentSession.run(environment) { session -> [NodeRunResult] in
+        let tested = try await EnvironmentSession.run(environment) { session -> [NodeRunResult] in
             let env = session.configuration.environment
             let pipelines = try PipelineProject.load(environment: env, resources: session.engine.resources)
             let selected = Set(try pipelines.select(selections).filter { if case .test = $0 { true } else { false } })
@@ -32,10 +35,12 @@ struct TestCommand: AsyncParsableCommand {
                                      runID: "test_\(Int64(started * 1000))")
             return await runner.test(selected) { NodeReporter.finish($0) }
         }
-        guard !results.isEmpty else {
+        guard !tested.isEmpty else {
             console.line("No tests selected.")
             return
         }
+        let results = tested
+        let path = try RunCommand.writeResults([], results, started: started, environment: environment.env, path: self.results)
         var rows = [["test", "kind", "status", "failing", "time"]]
         for result in results {
             rows.append([result.name, result.detail, NodeReporter.word(result.status), result.rows.map(ProgressReporter.count) ?? "",
@@ -51,7 +56,7 @@ struct TestCommand: AsyncParsableCommand {
         let summary = failed == 0
             ? console.styled("Tests complete: \(RunCommand.counts([], results)).", .green)
             : console.styled("Tests failed: \(failed) of \(results.count) failed.", .red)
-        console.line("\n\(summary)")
+        console.line("\n\(summary) Results: \(path)")
         if failed > 0 { throw ExitCode.failure }
     }
 }

@@ -89,6 +89,10 @@ struct CLIPlatformTests {
         #expect(test.output.contains("dim_users.unique_user_id"))
         #expect(!test.output.contains("fact_cart_items."))
         #expect(test.output.contains("Warning: dim_users.accepted_values_gender") || test.output.contains("Tests complete:"), "\(test.output)")
+        // The tests' results replace the run's in run_results.json.
+        let results = try JSON.parse(String(contentsOfFile: dir + "/.terrace/runs/local/run_results.json", encoding: .utf8))
+        let names = (results["nodes"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+        #expect(!names.isEmpty && names.allSatisfy { $0.hasPrefix("dim_users.") }, "\(names)")
     }
 
     @Test func lsListsSourcesModelsAndTestsAsJSON() async throws {
