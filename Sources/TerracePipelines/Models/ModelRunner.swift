@@ -312,12 +312,26 @@ public struct ModelRunner: Sendable {
         } catch let failure as BigQueryJobs.Failure {
             result.status = .error
             result.message = Self.located(failure, in: compiled, statement: statement)
+            if materialization.keepsRows, let column = Self.columnTheModelLost(failure.message) {
+                // The table keeps a column the model no longer selects: BigQuery names the run
+                // statement's own alias, which the user never wrote.
+                result.message = "\(compiled.model.file): the \(materialization.name) table has column \(column), which the model no longer selects; "
+                    + "rebuild it with `terrace run --full-refresh --select \(compiled.model.name)` (BigQuery answered \(failure.reason): \(failure.message))"
+            }
         } catch {
             result.status = .error
             result.message = "\(error)"
         }
         result.durationSeconds = Date().timeIntervalSince(start)
         return result
+    }
+
+    /// The column of `message` "Name X not found inside terrace_source" (an incremental or
+    /// scd2 statement reading a column the table has and the model dropped).
+    static func columnTheModelLost(_ message: String) -> String? {
+        guard let range = message.range(of: " not found inside terrace_source"), message.hasPrefix("Name ") else { return nil }
+        let name = message[message.index(message.startIndex, offsetBy: 5)..<range.lowerBound]
+        return name.isEmpty || name.contains(" ") ? nil : String(name)
     }
 
     /// A failed job's message naming the model file, at the file's line and column when
