@@ -209,13 +209,17 @@ public struct Planner: Sendable {
 
         let current = provider.canonical(live, shapedLike: desired)
         var drift: Drift?
+        var takeover: String?
         if let record = item.recorded {
             let recordedValue = provider.canonical(record.attributes, shapedLike: desired)
             let changed = AttributeChange.diff(.object(recordedValue), .object(current))
             if !changed.isEmpty { drift = Drift(address: item.address, changes: changed, deleted: false) }
         } else if !provider.isMarked(live, context) {
-            return .problem("\(item.address): \(provider.noun) \(item.id) already exists and is not marked as this stack's; "
-                                + "to manage it, run `terrace import --env \(context.stackName) \(item.address) \(item.id)` (\(declared.sourceLocation))")
+            guard let reason = provider.replacesUnmarked(live) else {
+                return .problem("\(item.address): \(provider.noun) \(item.id) already exists and is not marked as this stack's; "
+                                    + "to manage it, run `terrace import --env \(context.stackName) \(item.address) \(item.id)` (\(declared.sourceLocation))")
+            }
+            takeover = reason
         }
 
         let changes = AttributeChange.diff(.object(current), .object(wanted))
@@ -225,6 +229,7 @@ public struct Planner: Sendable {
             replaceReasons.append("its id changes from \(item.id) to \(declaredID)")
         }
         replaceReasons += provider.replacementReasons(desired: wanted, live: current)
+        if let takeover { replaceReasons.append(takeover) }
 
         let action: PlanAction
         if item.recorded == nil {

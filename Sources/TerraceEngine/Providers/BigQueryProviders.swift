@@ -126,6 +126,16 @@ struct TableProvider: ResourceProvider {
         }
     }
 
+    /// The label `terrace run` puts on the tables it builds for models (their name).
+    static let modelLabel = "terrace-model"
+
+    /// A model's view takes the place of the table `terrace run` built while the model was a
+    /// table (its materialization changed).
+    func replacesUnmarked(_ live: JSON) -> String? {
+        guard kind == .view, live["type"]?.stringValue == "TABLE", let model = live["labels"]?[Self.modelLabel]?.stringValue else { return nil }
+        return "it is the table `terrace run` built for model \(model), which is a view now"
+    }
+
     /// Columns removed or retyped, or a NULLABLE column made REQUIRED, cannot be patched.
     func replacementReasons(desired: [String: JSON], live: [String: JSON]) -> [String] {
         guard let wanted = desired["schema"]?["fields"]?.arrayValue, let current = live["schema"]?["fields"]?.arrayValue else { return [] }

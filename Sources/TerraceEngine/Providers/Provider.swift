@@ -105,6 +105,9 @@ protocol ResourceProvider: Sendable {
     func importID(_ given: String, project: String) -> String
     /// Extra diff reasons that force a replacement beyond `replaceOn` (a column removed).
     func replacementReasons(desired: [String: JSON], live: [String: JSON]) -> [String]
+    /// Why an existing resource this stack does not mark may still be replaced by the
+    /// declaration (nil: it may not; the plan then says to import it).
+    func replacesUnmarked(_ live: JSON) -> String?
 }
 
 extension ResourceProvider {
@@ -113,6 +116,7 @@ extension ResourceProvider {
     func importID(_ given: String, project: String) -> String { given }
     func id(name: String, attributes: JSON) -> String { name }
     func replacementReasons(desired: [String: JSON], live: [String: JSON]) -> [String] { [] }
+    func replacesUnmarked(_ live: JSON) -> String? { nil }
 
     /// `attributes` reduced to the managed attributes, shaped like `desired` (server-added
     /// nested fields dropped), with defaults filled and the type's normalisation applied.

@@ -80,6 +80,22 @@ struct CLIPlatformTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/.terrace/state/local.json"), "nothing was applied")
     }
 
+    @Test func aTableModelThatBecomesAViewIsReplacedByTheDeploy() async throws {
+        let dir = try project()
+        let up = try await terrace("up", "--env", "local", in: dir)
+        #expect(up.status == 0, "\(up.output)")
+        let path = dir + "/pipelines/gold/dim_date.sql"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try text.replacingOccurrences(of: "-- materialized: table", with: "-- materialized: view").write(toFile: path, atomically: true, encoding: .utf8)
+        let deploy = try await terrace("deploy", "--env", "local", "--auto-approve", in: dir)
+        #expect(deploy.status == 0, "\(deploy.output)")
+        #expect(deploy.output.contains("it is the table `terrace run` built for model dim_date, which is a view now"), "\(deploy.output)")
+        let plan = try await terrace("plan", "--env", "local", "--detailed-exitcode", in: dir)
+        #expect(plan.status == 0, "\(plan.output)")
+        let query = try await terrace("query", "--env", "local", "SELECT COUNT(*) AS n FROM terrace_local_gold.dim_date", in: dir)
+        #expect(query.status == 0 && query.output.contains("366"), "\(query.output)")
+    }
+
     @Test func testRunsTheSelectedModelsTestsAlone() async throws {
         let dir = try project()
         let up = try await terrace("up", "--env", "local", in: dir)
