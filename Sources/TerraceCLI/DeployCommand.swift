@@ -52,5 +52,30 @@ struct DeployCommand: AsyncParsableCommand {
         let count = pipelines.compiled.models.count
         console.line("Checked \(count) model\(count == 1 ? "" : "s") and \(pipelines.compiled.tests.count) tests: every reference resolved, "
                          + "every query dry-run.\n")
+        let orphans = try await orphanedTables(pipelines, session: session)
+        if !orphans.isEmpty {
+            console.line(console.styled("Note: ", .yellow) + "\(orphans.joined(separator: ", ")) \(orphans.count == 1 ? "was" : "were") built by "
+                             + "`terrace run` for a model that no longer exists; \(orphans.count == 1 ? "it is" : "they are") left as "
+                             + "\(orphans.count == 1 ? "it is" : "they are") (drop one with `terrace query --env \(session.configuration.environment.name) "
+                             + "\"DROP TABLE dataset.table\"` when nothing reads it).\n")
+        }
+    }
+
+    /// The tables of the models' datasets that `terrace run` built (``ModelRunner/modelLabel``)
+    /// for models the project no longer has, as `dataset.table`.
+    static func orphanedTables(_ pipelines: PipelineProject, session: EnvironmentSession) async throws -> [String] {
+        let env = session.configuration.environment
+        let models = Set(pipelines.compiled.models.map { ModelRunner.labelValue($0.model.name) })
+        var orphans: [String] = []
+        for dataset in Set(pipelines.compiled.models.map(\.dataset)).sorted() {
+            let path = "projects/\(URLEncoding.component(env.project))/datasets/\(URLEncoding.component(dataset))/tables"
+            guard let listing = try? await session.cloud.bigquery.get(path, query: [("maxResults", "1000")]) else { continue }
+            for table in listing["tables"]?.arrayValue ?? [] where table["type"]?.stringValue == "TABLE" {
+                guard let model = table["labels"]?[ModelRunner.modelLabel]?.stringValue, !models.contains(model),
+                      let id = table["tableReference"]?["tableId"]?.stringValue else { continue }
+                orphans.append("\(dataset).\(id)")
+            }
+        }
+        return orphans
     }
 }

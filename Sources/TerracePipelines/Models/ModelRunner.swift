@@ -358,10 +358,10 @@ public struct ModelRunner: Sendable {
 
     /// The label on the tables `terrace run` builds: the model's name (TerraceEngine's
     /// `TableProvider.modelLabel`).
-    static let modelLabel = "terrace-model"
+    public static let modelLabel = "terrace-model"
 
     /// `name` as a label value: lower case letters, digits, `_` and `-`, at most 63 characters.
-    static func labelValue(_ name: String) -> String {
+    public static func labelValue(_ name: String) -> String {
         String(name.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" }.prefix(63))
     }
 

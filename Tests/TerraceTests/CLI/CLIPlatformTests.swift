@@ -96,6 +96,17 @@ struct CLIPlatformTests {
         #expect(query.status == 0 && query.output.contains("366"), "\(query.output)")
     }
 
+    @Test func aDeletedTableModelsTableIsNamedByTheDeploy() async throws {
+        let dir = try project(extraModel: ("gold/user_counts.sql", "-- materialized: table\nSELECT COUNT(*) AS users FROM ref('dim_users')"))
+        let up = try await terrace("up", "--env", "local", in: dir)
+        #expect(up.status == 0, "\(up.output)")
+        try FileManager.default.removeItem(atPath: dir + "/pipelines/gold/user_counts.sql")
+        let deploy = try await terrace("deploy", "--env", "local", "--auto-approve", in: dir)
+        #expect(deploy.status == 0, "\(deploy.output)")
+        #expect(deploy.output.contains("Note: terrace_local_gold.user_counts was built by `terrace run` for a model that no longer exists"),
+                "\(deploy.output)")
+    }
+
     @Test func testRunsTheSelectedModelsTestsAlone() async throws {
         let dir = try project()
         let up = try await terrace("up", "--env", "local", in: dir)
