@@ -29,8 +29,26 @@ struct LsCommand: ParsableCommand {
         var layer: String
         var detail: String
         var description: String
+        var tags: [String] = []
+        /// What it reads, as `terrace graph` names nodes (`source.carts`, `model.stg_users`).
+        var dependsOn: [String] = []
+        /// The file it is declared in, for models and tests.
+        var path: String?
         var json: JSON {
-            ["name": .string(name), "kind": .string(kind), "layer": .string(layer), "detail": .string(detail), "description": .string(description)]
+            var body: [String: JSON] = ["name": .string(name), "kind": .string(kind), "layer": .string(layer), "detail": .string(detail),
+                                        "description": .string(description), "tags": .array(tags.map { .string($0) }),
+                                        "depends_on": .array(dependsOn.map { .string($0) })]
+            if let path { body["path"] = .string(path) }
+            return .object(body)
+        }
+    }
+
+    /// A dependency as `terrace graph` names it.
+    static func graphName(_ node: NodeID) -> String {
+        switch node {
+        case .source(let name): "source.\(name)"
+        case .model(let name): "model.\(name)"
+        case .test(let name): "test.\(name)"
         }
     }
 
@@ -90,12 +108,14 @@ struct LsCommand: ParsableCommand {
         case .model(let name):
             guard let model = pipelines.models.model(named: name) else { return nil }
             return Entry(name: name, kind: "model", layer: model.layer.rawValue, detail: model.config.materialization.name,
-                         description: model.config.description ?? "")
+                         description: model.config.description ?? "", tags: model.config.tags, dependsOn: model.dependencies.map(graphName),
+                         path: model.file)
         case .test(let name):
             guard let test = pipelines.compiled.test(named: name)?.test else { return nil }
             let layer = test.model.flatMap { pipelines.models.model(named: $0)?.layer.rawValue } ?? ""
+            let reads = test.model.map { ["model.\($0)"] } ?? test.references.compactMap(\.dependency).map(graphName)
             return Entry(name: name, kind: "test", layer: layer, detail: test.kind.name + (test.severity == .warn ? " (warn)" : ""),
-                         description: test.description ?? "")
+                         description: test.description ?? "", tags: test.tags, dependsOn: reads, path: test.file)
         }
     }
 }

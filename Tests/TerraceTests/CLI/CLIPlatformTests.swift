@@ -132,5 +132,10 @@ struct CLIPlatformTests {
         let fact = try #require(entries.first { $0["name"] == "fact_cart_items" })
         #expect(fact["layer"] == "gold")
         #expect(fact["description"]?.stringValue?.isEmpty == false)
+        #expect(fact["path"] == "pipelines/gold/fact_cart_items.sql")
+        #expect(fact["tags"]?.arrayValue?.isEmpty == false, "\(fact)")
+        #expect(fact["depends_on"]?.arrayValue?.contains("model.stg_cart_items") == true, "\(fact)")
+        let test = try #require(entries.first { $0["name"] == "dim_users.unique_user_id" })
+        #expect(test["depends_on"] == ["model.dim_users"])
     }
 }
