@@ -1,5 +1,6 @@
 import ArgumentParser
 import GoogleCloud
+import TerraceDSL
 import TerraceEngine
 import TerraceModels
 import TerracePipelines
@@ -61,17 +62,17 @@ struct DeployCommand: AsyncParsableCommand {
         }
     }
 
-    /// The tables of the models' datasets that `terrace run` built (``ModelRunner/modelLabel``)
+    /// The tables of the models' datasets that `terrace run` built (``ModelTables/label``)
     /// for models the project no longer has, as `dataset.table`.
     static func orphanedTables(_ pipelines: PipelineProject, session: EnvironmentSession) async throws -> [String] {
         let env = session.configuration.environment
-        let models = Set(pipelines.compiled.models.map { ModelRunner.labelValue($0.model.name) })
+        let models = Set(pipelines.compiled.models.map { Labels.value($0.model.name) })
         var orphans: [String] = []
         for dataset in Set(pipelines.compiled.models.map(\.dataset)).sorted() {
             let path = "projects/\(URLEncoding.component(env.project))/datasets/\(URLEncoding.component(dataset))/tables"
             guard let listing = try? await session.cloud.bigquery.get(path, query: [("maxResults", "1000")]) else { continue }
             for table in listing["tables"]?.arrayValue ?? [] where table["type"]?.stringValue == "TABLE" {
-                guard let model = table["labels"]?[ModelRunner.modelLabel]?.stringValue, !models.contains(model),
+                guard let model = table["labels"]?[ModelTables.label]?.stringValue, !models.contains(model),
                       let id = table["tableReference"]?["tableId"]?.stringValue else { continue }
                 orphans.append("\(dataset).\(id)")
             }

@@ -126,13 +126,10 @@ struct TableProvider: ResourceProvider {
         }
     }
 
-    /// The label `terrace run` puts on the tables it builds for models (their name).
-    static let modelLabel = "terrace-model"
-
     /// A model's view takes the place of the table `terrace run` built while the model was a
     /// table (its materialization changed).
     func replacesUnmarked(_ live: JSON) -> String? {
-        guard kind == .view, live["type"]?.stringValue == "TABLE", let model = live["labels"]?[Self.modelLabel]?.stringValue else { return nil }
+        guard kind == .view, live["type"]?.stringValue == "TABLE", let model = live["labels"]?[ModelTables.label]?.stringValue else { return nil }
         return "it is the table `terrace run` built for model \(model), which is a view now"
     }
 

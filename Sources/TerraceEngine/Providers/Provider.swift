@@ -32,10 +32,8 @@ public struct ProviderContext: Sendable {
     /// The text appended to descriptions of kinds without labels.
     public var markerText: String { "[terrace-stack: \(stackName)]" }
 
-    /// `text` as a label value: lower case, letters, digits, `-` and `_`, at most 63 characters.
-    public static func labelValue(_ text: String) -> String {
-        String(text.lowercased().map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }.prefix(63))
-    }
+    /// `text` as a label value (``Labels/value(_:)``).
+    public static func labelValue(_ text: String) -> String { Labels.value(text) }
 
     /// Retries `body` while it fails with what GCP answers before a just-created resource is
     /// visible everywhere (404, or 400 naming a service account that "does not exist"), with

@@ -61,10 +61,7 @@ public struct ModelDryRun: Sendable {
             var sql = StandInText(compiled.sql)
             try await standIn(upstream.compactMap { if case .model(let parent) = $0 { parent } else { nil } }, schemas: schemas, in: &sql)
             do {
-                let job = try await jobs.bigquery.post("\(jobs.projectPath)/jobs", body: [
-                    "configuration": ["query": ["query": .string(sql.text), "useLegacySql": false], "dryRun": true],
-                    "jobReference": ["projectId": .string(jobs.project), "location": .string(jobs.location)],
-                ])
+                let job = try await dryRun(sql.text)
                 schemas[name] = job["statistics"]?["query"]?["schema"]?["fields"]?.arrayValue ?? []
             } catch let error as GoogleAPIError where error.status == 400 || error.status == 404 {
                 var refusal = Refusal(model: name, file: compiled.model.file, message: error.message)
@@ -84,16 +81,21 @@ public struct ModelDryRun: Sendable {
             var sql = StandInText(compiled.failuresQuery)
             try await standIn(models, schemas: schemas, in: &sql)
             do {
-                _ = try await jobs.bigquery.post("\(jobs.projectPath)/jobs", body: [
-                    "configuration": ["query": ["query": .string(sql.text), "useLegacySql": false], "dryRun": true],
-                    "jobReference": ["projectId": .string(jobs.project), "location": .string(jobs.location)],
-                ])
+                _ = try await dryRun(sql.text)
             } catch let error as GoogleAPIError where error.status == 400 || error.status == 404 {
                 let message = Self.located(error.message)?.0 ?? error.message
                 refusals.append(Refusal(model: compiled.test.name, file: "\(compiled.test.file):\(compiled.test.line)", message: message, kind: "test"))
             }
         }
         return refusals
+    }
+
+    /// Inserts `sql` as a dry-run query job; answers the job (its statistics hold the schema).
+    private func dryRun(_ sql: String) async throws -> JSON {
+        try await jobs.bigquery.post("\(jobs.projectPath)/jobs", body: [
+            "configuration": ["query": ["query": .string(sql), "useLegacySql": false], "dryRun": true],
+            "jobReference": ["projectId": .string(jobs.project), "location": .string(jobs.location)],
+        ])
     }
 
     /// Replaces in `sql` each of `models` the next run rebuilds (or has not built yet) by its

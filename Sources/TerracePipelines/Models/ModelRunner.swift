@@ -1,5 +1,6 @@
 import Foundation
 import GoogleCloud
+import TerraceDSL
 import TerraceJSON
 import TerraceModels
 
@@ -356,15 +357,6 @@ public struct ModelRunner: Sendable {
         return "\(place): BigQuery answered \(failure.reason): \(message)\(details)"
     }
 
-    /// The label on the tables `terrace run` builds: the model's name (TerraceEngine's
-    /// `TableProvider.modelLabel`).
-    public static let modelLabel = "terrace-model"
-
-    /// `name` as a label value: lower case letters, digits, `_` and `-`, at most 63 characters.
-    public static func labelValue(_ name: String) -> String {
-        String(name.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" }.prefix(63))
-    }
-
     /// Writes the header's description and column descriptions onto the built table or the
     /// deployed view (tables.patch: a view's columns take descriptions, not types); answers it.
     private func describe(_ model: CompiledModel) async throws -> JSON? {
@@ -380,14 +372,14 @@ public struct ModelRunner: Sendable {
         // A table carries its model's name, so that a deploy may put the model's view in its
         // place when the model becomes a view (views are the deploy's: they carry no such label).
         let isView = if case .view = model.model.config.materialization { true } else { false }
-        let label = Self.labelValue(model.model.name)
-        let labelled = isView || table["labels"]?[Self.modelLabel]?.stringValue == label
+        let label = Labels.value(model.model.name)
+        let labelled = isView || table["labels"]?[ModelTables.label]?.stringValue == label
         guard described != fields || (wanted != nil && table["description"]?.stringValue != wanted) || !labelled else { return table }
         var patch: [String: JSON] = ["schema": ["fields": .array(described)]]
         if let wanted { patch["description"] = .string(wanted) }
         if !labelled {
             var labels = table["labels"]?.objectValue ?? [:]
-            labels[Self.modelLabel] = .string(label)
+            labels[ModelTables.label] = .string(label)
             patch["labels"] = .object(labels)
         }
         table = try await jobs.bigquery.patch(tablePath(model), body: .object(patch))
